@@ -1,0 +1,20 @@
+"""ember: a deep learning framework with PyTorch's API, on NumPy.
+
+``import ember as torch`` and PyTorch code runs: tensors, autograd, and (as the
+project grows) nn, optim and utils.data. Only NumPy is imported here.
+"""
+
+__version__ = "0.1.0"
+
+from . import _dtype
+from ._dtype import (bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64,  # noqa: A004
+                     half, float, double, short, int, long, dtype, get_default_dtype, set_default_dtype,
+                     promote_types, result_type, can_cast, finfo, iinfo, is_floating_point)
+from ._device import device
+from ._tensor import Tensor, Size, is_tensor
+from ._tensor_str import set_printoptions
+from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled,
+                                 is_inference_mode_enabled)
+from . import autograd
+from .ops import *  # noqa: F401,F403  (the torch.* functions, one module per family)
+from ._creation import *  # noqa: F401,F403

@@ -1,0 +1,585 @@
+"""The Tensor: one array (NumPy or CuPy), plus what autograd needs to follow it.
+
+This file holds the Tensor's state and the methods that are about the Tensor itself
+(attributes, conversion to Python and NumPy, autograd bookkeeping, views, in-place
+assignment). The math lives in ``ember/ops/``; each ops module attaches its methods
+to Tensor when ``ember.ops`` is imported.
+"""
+
+import numpy as np
+
+from . import _dtype
+from ._device import CPU, array_module, check_available, to_device
+
+__all__ = ["Tensor", "Size", "is_tensor"]
+
+
+class Size(tuple):
+    """A tensor's shape: a tuple of ints, as ``torch.Size``."""
+
+    def numel(self):
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+    def __repr__(self):
+        return f"ember.Size({list(self)})"
+
+    def __getitem__(self, item):
+        result = tuple.__getitem__(self, item)
+        return Size(result) if isinstance(item, slice) else result
+
+
+def is_tensor(obj):
+    """True when ``obj`` is an ember Tensor (or a subclass such as Parameter)."""
+    return isinstance(obj, Tensor)
+
+
+def _to_array(data, dtype=None):
+    """Turn tensor-constructor data (nested sequences, scalars, arrays, Tensors) into an array."""
+    if isinstance(data, Tensor):
+        arr = data._data
+    elif isinstance(data, np.ndarray):
+        arr = data
+    elif isinstance(data, np.generic):
+        arr = np.asarray(data)
+    else:
+        if isinstance(data, (str, bytes)):
+            raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+        try:
+            arr = np.asarray(data)
+        except ValueError as exc:
+            raise ValueError(f"expected a sequence of equal-length sequences: {exc}") from None
+        if arr.dtype == object or arr.dtype.kind in "USV" and arr.dtype.names is None and \
+                not (_dtype.bfloat16 is not None and arr.dtype == _dtype.bfloat16.np_dtype):
+            raise TypeError(f"new(): invalid data type '{type(_first_leaf(data)).__name__}'")
+        if arr.dtype.kind == "f" and not _holds_numpy_floats(data):
+            arr = arr.astype(_dtype.get_default_dtype().np_dtype)
+        elif arr.dtype.kind in "iu" and arr.dtype != np.uint8 and not _holds_numpy_floats(data):
+            arr = arr.astype(np.int64)
+    if dtype is not None:
+        arr = arr.astype(_dtype.to_dtype(dtype).np_dtype, copy=False)
+    else:
+        _dtype.from_numpy_dtype(arr.dtype)   # raises TypeError for unsupported types
+    return arr
+
+
+def _first_leaf(data):
+    while isinstance(data, (list, tuple)) and data:
+        data = data[0]
+    return data
+
+
+def _holds_numpy_floats(data):
+    leaf = _first_leaf(data)
+    return isinstance(leaf, (np.generic, np.ndarray, Tensor))
+
+
+class Tensor:
+    """A multi-dimensional array that records operations for automatic differentiation.
+
+    Make tensors with ``ember.tensor``, ``ember.zeros``, ``ember.randn`` and friends;
+    ``ember.Tensor(data)`` and ``ember.Tensor(*sizes)`` work as PyTorch's legacy
+    constructor (float32 by default).
+
+    >>> x = ember.tensor([1.0, 2.0], requires_grad=True)
+    >>> (x * x).sum().backward()
+    >>> x.grad
+    tensor([2., 4.])
+    """
+
+    __slots__ = ("_data", "_requires_grad", "_grad_fn", "_output_nr", "_grad", "_version_box",
+                 "__dict__", "__weakref__")
+
+    # Rarely set state lives in the instance __dict__ only when set; these are the defaults.
+    _base = None                # the tensor whose memory this view shares (autograd views only)
+    _view_fn = None             # recreates this view from _base, for in-place ops through views
+    _accumulator = None         # weak reference to this leaf's AccumulateGrad node
+    _hooks = None               # gradient hooks on a leaf
+    _retains_grad = False
+    _is_param = False
+
+    __array_priority__ = 1000   # so ndarray + Tensor defers to Tensor.__radd__
+
+    def __init__(self, *args, dtype=None, device=None):
+        check_available(to_device(device))
+        d = _dtype.to_dtype(dtype) if dtype is not None else _dtype.get_default_dtype()
+        if len(args) == 1 and not isinstance(args[0], int):
+            arr = _to_array(args[0]).astype(d.np_dtype, copy=True) if not isinstance(args[0], Size) \
+                else np.empty(tuple(args[0]), dtype=d.np_dtype)
+        else:
+            if not all(isinstance(a, int) for a in args):
+                raise TypeError(f"Tensor(): expected sizes as ints or one data argument, got {args!r}")
+            arr = np.empty(args, dtype=d.np_dtype)
+        self._init(arr)
+
+    def _init(self, array, requires_grad=False):
+        self._data = array
+        self._requires_grad = requires_grad
+        self._grad_fn = None
+        self._output_nr = 0
+        self._grad = None
+        self._version_box = None
+
+    @classmethod
+    def _make(cls, array, requires_grad=False):
+        """Wrap an array (NumPy scalars become 0-dim arrays) without copying it."""
+        if type(array) is not np.ndarray:
+            array = np.asarray(array)
+        t = object.__new__(cls)
+        t._data = array
+        t._requires_grad = requires_grad
+        t._grad_fn = None
+        t._output_nr = 0
+        t._grad = None
+        t._version_box = None
+        return t
+
+    @staticmethod
+    def _zeros(shape, dtype):
+        return Tensor._make(np.zeros(shape, dtype=dtype.np_dtype))
+
+    # ------------------------------------------------------------------ attributes
+    @property
+    def shape(self):
+        return Size(self._data.shape)
+
+    def size(self, dim=None):
+        """The shape, or the length of dimension ``dim``."""
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[self._wrap_dim(dim)]
+
+    @property
+    def dtype(self):
+        return _dtype._BY_NUMPY[self._data.dtype]
+
+    @property
+    def device(self):
+        return CPU
+
+    @property
+    def is_cuda(self):
+        return self.device.type == "cuda"
+
+    @property
+    def is_cpu(self):
+        return self.device.type == "cpu"
+
+    @property
+    def ndim(self):
+        return self._data.ndim
+
+    def dim(self):
+        return self._data.ndim
+
+    ndimension = dim
+
+    def numel(self):
+        return int(self._data.size)
+
+    nelement = numel
+
+    def element_size(self):
+        return self._data.itemsize
+
+    @property
+    def itemsize(self):
+        return self._data.itemsize
+
+    @property
+    def nbytes(self):
+        return int(self._data.nbytes)
+
+    def stride(self, dim=None):
+        """Strides in elements, as PyTorch reports them."""
+        item = self._data.itemsize
+        strides = tuple(s // item for s in self._data.strides)
+        return strides if dim is None else strides[self._wrap_dim(dim)]
+
+    def storage_offset(self):
+        base = self._data
+        while isinstance(base.base, np.ndarray):
+            base = base.base
+        return (self._data.__array_interface__["data"][0] - base.__array_interface__["data"][0]) \
+            // self._data.itemsize
+
+    def is_contiguous(self, memory_format=None):
+        return bool(self._data.flags.c_contiguous)
+
+    def data_ptr(self):
+        return self._data.__array_interface__["data"][0]
+
+    def is_floating_point(self):
+        return self.dtype.is_floating_point
+
+    def is_complex(self):
+        return False
+
+    def is_signed(self):
+        return self.dtype.is_signed
+
+    @property
+    def is_leaf(self):
+        return self._grad_fn is None
+
+    @property
+    def grad_fn(self):
+        return self._grad_fn
+
+    @property
+    def output_nr(self):
+        return self._output_nr
+
+    @property
+    def requires_grad(self):
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value):
+        if self._grad_fn is not None:
+            if value:
+                return
+            raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want to "
+                               "use a computed variable in a subgraph that doesn't require differentiation "
+                               "use var_no_grad = var.detach().")
+        if value and not self.dtype.is_floating_point:
+            raise RuntimeError(f"only Tensors of floating point and complex dtype can require gradients, "
+                               f"got {self.dtype}")
+        self._requires_grad = bool(value)
+
+    def requires_grad_(self, requires_grad=True):
+        """Set ``requires_grad`` in place and return self."""
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def grad(self):
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
+                                f"{type(value).__name__}")
+            if value.shape != self.shape:
+                raise RuntimeError(f"assigned grad has data of a different size: expected {list(self.shape)}, "
+                                   f"got {list(value.shape)}")
+            if value.dtype != self.dtype:
+                raise RuntimeError(f"assigned grad has data of a different type: expected {self.dtype}, "
+                                   f"got {value.dtype}")
+        self._grad = value
+
+    @grad.deleter
+    def grad(self):
+        self._grad = None
+
+    @property
+    def data(self):
+        """The same memory, detached from autograd."""
+        return self.detach()
+
+    @data.setter
+    def data(self, value):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"data must be a Tensor, got {type(value).__name__}")
+        self._data = value._data
+
+    @property
+    def _version(self):
+        box = self._version_box
+        return box[0] if box is not None else 0
+
+    def _shared_version_box(self):
+        if self._version_box is None:
+            self._version_box = [0]
+        return self._version_box
+
+    def _bump_version(self):
+        self._shared_version_box()[0] += 1
+
+    def _type_name(self):
+        return self.type()
+
+    def _wrap_dim(self, dim, ndim=None):
+        """Turn a possibly negative ``dim`` into an index, with PyTorch's IndexError when out of range."""
+        ndim = self._data.ndim if ndim is None else ndim
+        if not isinstance(dim, (int, np.integer)) or isinstance(dim, bool):
+            raise TypeError(f"dim must be an int, got {type(dim).__name__}")
+        limit = max(ndim, 1)
+        if not -limit <= dim < limit:
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-limit}, {limit - 1}], "
+                             f"but got {dim})")
+        return int(dim) % limit
+
+    # ------------------------------------------------------------------ Python and NumPy
+    def item(self):
+        """The value of a one-element tensor as a Python number."""
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+        return self._data.reshape(()).item()
+
+    def tolist(self):
+        return self._data.tolist()
+
+    def numpy(self, *, force=False):
+        """The NumPy array sharing this tensor's memory (CPU tensors that do not require grad)."""
+        if self._requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
+                               "instead.")
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        if dtype is not None:
+            return self._data.astype(dtype, copy=bool(copy))
+        return self._data.copy() if copy else self._data
+
+    def __len__(self):
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter(self.unbind(0))
+
+    def __bool__(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous"
+                               if self._data.size else "Boolean value of Tensor with no values is ambiguous")
+        return bool(self._data.reshape(()))
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __complex__(self):
+        return complex(self.item())
+
+    def __index__(self):
+        if self.dtype.is_floating_point or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self._data.reshape(()))
+
+    def __hash__(self):
+        return id(self)
+
+    def __repr__(self):
+        from ._tensor_str import tensor_repr
+        return tensor_repr(self)
+
+    def __format__(self, spec):
+        if self._data.ndim == 0:
+            return format(self.item(), spec)
+        return format(repr(self), spec)
+
+    def __reduce_ex__(self, protocol):
+        return (_rebuild_tensor, (type(self), np.array(self._data), self._requires_grad))
+
+    def __deepcopy__(self, memo):
+        if not self.is_leaf:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support the "
+                               "deepcopy protocol at the moment.")
+        if id(self) in memo:
+            return memo[id(self)]
+        new = type(self)._make(self._data.copy(), self._requires_grad)
+        new.__dict__.update({k: v for k, v in self.__dict__.items() if not k.startswith("_")})
+        if self._grad is not None:
+            new._grad = self._grad.__deepcopy__(memo)
+        memo[id(self)] = new
+        return new
+
+    # ------------------------------------------------------------------ autograd
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Accumulate the gradient of this tensor with respect to graph leaves into their ``.grad``."""
+        from .autograd import backward
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    def detach(self):
+        """A new tensor on the same memory that is not part of any graph."""
+        t = Tensor._make(self._data)
+        t._version_box = self._shared_version_box()
+        return t
+
+    def detach_(self):
+        """Detach this tensor from its graph in place, making it a leaf."""
+        if self._base is not None and self._base.requires_grad:
+            raise RuntimeError("Can't detach views in-place. Use detach() instead.")
+        self._grad_fn = None
+        self._requires_grad = False
+        return self
+
+    def _alias(self):
+        """A new Tensor object for the same array and version counter (autograd sees a new node)."""
+        t = Tensor._make(self._data, self._requires_grad)
+        t._grad_fn, t._output_nr = self._grad_fn, self._output_nr
+        t._version_box = self._shared_version_box()
+        return t
+
+    def retain_grad(self):
+        """Keep ``.grad`` on this non-leaf tensor after backward."""
+        if not self._requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self._grad_fn is None or self._retains_grad:
+            return
+        import weakref
+        node = self._grad_fn
+        if node._retained is None:
+            node._retained = {}
+        node._retained[self._output_nr] = weakref.ref(self)
+        self._retains_grad = True
+
+    @property
+    def retains_grad(self):
+        return self._retains_grad
+
+    def register_hook(self, hook):
+        """Call ``hook(grad)`` when this tensor's gradient is computed; a returned tensor replaces it."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        from .autograd.function import _RemovableHandle
+        if self._grad_fn is None:
+            if self._hooks is None:
+                self._hooks = []
+            return _RemovableHandle(self._hooks, hook)
+        node = self._grad_fn
+        if node._tensor_hooks is None:
+            node._tensor_hooks = {}
+        return _RemovableHandle(node._tensor_hooks.setdefault(self._output_nr, []), hook)
+
+    # ------------------------------------------------------------------ views and in-place
+    def _become_view_of(self, source, view_cls, attrs):
+        """Mark this fresh output of a view op as sharing ``source``'s memory and version counter."""
+        self._version_box = source._shared_version_box()
+        if source._base is not None:
+            base, outer = source._base, source._view_fn
+            self._view_fn = lambda t: view_cls.apply(outer(t), **attrs)
+        else:
+            base = source
+            self._view_fn = lambda t: view_cls.apply(t, **attrs)
+        self._base = base
+
+    def _check_inplace(self):
+        """PyTorch's errors for in-place changes autograd could not follow."""
+        from .autograd.grad_mode import is_grad_enabled
+        if not is_grad_enabled():
+            return
+        if self._requires_grad and self._grad_fn is None:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        base = self._base
+        if base is not None and base._requires_grad and base._grad_fn is None:
+            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
+                               "operation.")
+
+    def _assign_inplace(self, result):
+        """Make ``result`` (computed out of place) the new value of this tensor, for in-place ops.
+
+        Checks PyTorch's rules (shape, dtype cast, leaves), writes the values into this
+        tensor's memory (so views see them), bumps the version counter, and rewires
+        autograd: this tensor, and its base when it is a view, now come from ``result``.
+        """
+        if result.shape != self.shape:
+            raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape "
+                               f"{list(result.shape)}")
+        if result.dtype is not self.dtype and not _dtype.can_cast(result.dtype, self.dtype):
+            raise RuntimeError(f"result type {_type_word(result.dtype)} can't be cast to the desired output "
+                               f"type {_type_word(self.dtype)}")
+        self._check_inplace()
+        self._data[...] = result._data
+        self._bump_version()
+        from .autograd.grad_mode import is_grad_enabled
+        if not is_grad_enabled() or not (result._requires_grad or self._requires_grad or
+                                         (self._base is not None and self._base._requires_grad)):
+            return self
+        if result.dtype is not self.dtype:
+            result = result.to(self.dtype)
+        if self._base is not None:
+            from .autograd.copy_slices import rebase_view
+            rebase_view(self, result)
+        self._grad_fn, self._output_nr = result._grad_fn, result._output_nr
+        self._requires_grad = result._requires_grad
+        return self
+
+    # ------------------------------------------------------------------ conversion helpers
+    def to(self, *args, **kwargs):
+        """Convert dtype and/or device: ``to(dtype)``, ``to(device)``, ``to(other)``, ``to(device, dtype)``."""
+        dtype, device, copy = _parse_to(args, kwargs)
+        if device is not None:
+            check_available(device)
+        if dtype is None or dtype is self.dtype:
+            return self.clone() if copy else self
+        return self._cast(dtype)
+
+    def cpu(self, memory_format=None):
+        return self
+
+    def cuda(self, device=None, non_blocking=False, memory_format=None):
+        check_available(to_device("cuda" if device is None else device))
+
+    def type(self, dtype=None, non_blocking=False):
+        """The type name (``'ember.FloatTensor'``) or, given a dtype, a converted tensor."""
+        if dtype is None:
+            return f"ember.{_TYPE_NAMES[self.dtype.name]}"
+        if isinstance(dtype, str):
+            names = {f"ember.{v}": k for k, v in _TYPE_NAMES.items()}
+            names.update({f"torch.{v}": k for k, v in _TYPE_NAMES.items()})
+            if dtype not in names:
+                raise ValueError(f"invalid type: '{dtype}'")
+            dtype = _dtype._BY_NAME[names[dtype]]
+        return self.to(dtype)
+
+    def type_as(self, other):
+        return self.to(other.dtype)
+
+    def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+        arr = _to_array(data, dtype if dtype is not None else self.dtype)
+        return Tensor._make(np.array(arr), requires_grad)
+
+    @property
+    def xp(self):
+        """The array module (numpy or cupy) of this tensor's device."""
+        return array_module(self._data)
+
+
+_TYPE_NAMES = {"bool": "BoolTensor", "uint8": "ByteTensor", "int8": "CharTensor", "int16": "ShortTensor",
+               "int32": "IntTensor", "int64": "LongTensor", "float16": "HalfTensor",
+               "bfloat16": "BFloat16Tensor", "float32": "FloatTensor", "float64": "DoubleTensor"}
+
+
+def _type_word(d):
+    return {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
+            "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+            "bool": "Bool"}[d.name]
+
+
+def _parse_to(args, kwargs):
+    """Read ``Tensor.to``'s overloads into (dtype, device, copy)."""
+    dtype = kwargs.pop("dtype", None)
+    device = kwargs.pop("device", None)
+    copy = kwargs.pop("copy", False)
+    kwargs.pop("non_blocking", None)
+    kwargs.pop("memory_format", None)
+    if kwargs:
+        raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
+    for arg in args:
+        if isinstance(arg, Tensor):
+            dtype, device = arg.dtype, arg.device
+        elif isinstance(arg, _dtype.dtype) or arg in (float, int, bool):
+            dtype = arg
+        elif isinstance(arg, (str, int)) or hasattr(arg, "type") and hasattr(arg, "index"):
+            device = arg
+        elif isinstance(arg, bool):
+            continue
+        else:
+            raise TypeError(f"to() received an invalid combination of arguments: {arg!r}")
+    return (_dtype.to_dtype(dtype) if dtype is not None else None,
+            to_device(device) if device is not None else None, copy)
+
+
+def _rebuild_tensor(cls, array, requires_grad):
+    return cls._make(array, requires_grad)

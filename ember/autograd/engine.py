@@ -1,0 +1,212 @@
+"""The backward engine: walks the recorded graph from outputs to leaves, iteratively.
+
+One pass: a depth-first search (with an explicit stack, so a 100,000-op chain is
+fine) gives the nodes in topological order; each node then runs once, when the
+gradients of all its outputs have been summed. Broadcasting is undone here, in one
+place: a gradient shaped like a broadcast result is summed back to its input's shape.
+"""
+
+from .._tensor import Tensor
+from . import grad_mode
+from .function import AccumulateGrad
+
+
+def _topological_order(roots):
+    """Nodes reachable from ``roots``, each before every node it feeds gradients to."""
+    seen = set()
+    postorder = []
+    for root in roots:
+        if root is None or id(root) in seen:
+            continue
+        seen.add(id(root))
+        stack = [(root, iter(root.next_functions))]
+        while stack:
+            node, children = stack[-1]
+            for child, _ in children:
+                if child is not None and id(child) not in seen:
+                    seen.add(id(child))
+                    stack.append((child, iter(child.next_functions)))
+                    break
+            else:
+                stack.pop()
+                postorder.append(node)
+    postorder.reverse()
+    return postorder
+
+
+def _needed_nodes(order, targets):
+    """Ids of the nodes that lead to a target; the others need not run (``inputs=``/``grad``)."""
+    needed = set()
+    for node in reversed(order):
+        if id(node) in targets or any(child is not None and id(child) in needed
+                                      for child, _ in node.next_functions):
+            needed.add(id(node))
+    return needed
+
+
+def _fit_gradient(node, index, grad, meta_tensor_shape, meta_dtype):
+    """Sum a broadcast gradient back to its input's shape and cast it to its dtype."""
+    if grad.shape != meta_tensor_shape:
+        try:
+            grad = grad.sum_to_size(meta_tensor_shape)
+        except RuntimeError:
+            raise RuntimeError(f"Function {node.name()} returned an invalid gradient at index {index} - got "
+                               f"{list(grad.shape)} but expected shape compatible with "
+                               f"{list(meta_tensor_shape)}") from None
+    if grad.dtype is not meta_dtype:
+        grad = grad.to(meta_dtype)
+    return grad
+
+
+def _input_meta(node, index):
+    """(shape, dtype) of the tensor whose gradient flows along ``node.next_functions[index]``."""
+    child, nr = node.next_functions[index]
+    if isinstance(child, AccumulateGrad):
+        v = child.variable
+        return v.shape, v.dtype
+    return child._output_meta[nr]
+
+
+def _apply_tensor_hooks(node, grads):
+    """Run Tensor.register_hook hooks and retain_grad for the outputs of ``node``."""
+    grads = list(grads)
+    if node._tensor_hooks:
+        for nr, hooks in node._tensor_hooks.items():
+            for hook in hooks:
+                if grads[nr] is not None:
+                    new = hook(grads[nr])
+                    if new is not None:
+                        grads[nr] = new
+    if node._retained:
+        for nr, ref in node._retained.items():
+            tensor = ref()
+            if tensor is not None and grads[nr] is not None:
+                g = grads[nr] if grad_mode.is_grad_enabled() else grads[nr].detach()
+                tensor._grad = g.clone() if tensor._grad is None else tensor._grad + g
+    return grads
+
+
+def _accumulate(leaf, grad, create_graph):
+    """Add ``grad`` into ``leaf.grad`` (PyTorch's AccumulateGrad)."""
+    if leaf._hooks:
+        for hook in leaf._hooks:
+            new = hook(grad)
+            if new is not None:
+                grad = new
+    if not create_graph:
+        grad = grad.detach()
+    if leaf._grad is None:
+        leaf._grad = grad if create_graph else Tensor._make(grad._data.copy())
+    elif create_graph or leaf._grad._requires_grad:
+        leaf._grad = leaf._grad + grad
+    else:
+        leaf._grad._data += grad._data
+        leaf._grad._bump_version()
+
+
+def _check_anomaly(node, grads):
+    from .anomaly_mode import is_anomaly_enabled, report_nan
+    if is_anomaly_enabled():
+        report_nan(node, grads)
+
+
+def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, accumulate=True,
+                 allow_unused=False):
+    """Run backward from ``roots`` (tensors) seeded with ``root_grads``.
+
+    With ``accumulate`` the leaves' ``.grad`` grow (``Tensor.backward``); otherwise the
+    gradients of ``inputs`` are returned (``autograd.grad``) and nothing is accumulated.
+    """
+    root_edges = []
+    for t in roots:
+        if not t._requires_grad:
+            raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+        root_edges.append(_edge_of(t))
+    targets = {}
+    if inputs is not None:
+        for i, t in enumerate(inputs):
+            if not isinstance(t, Tensor):
+                raise TypeError(f"inputs must be Tensors, got {type(t).__name__} at position {i}")
+            if not t._requires_grad:
+                raise RuntimeError(f"One of the differentiated Tensors (position {i}) does not require grad")
+            node, nr = _edge_of(t)
+            targets.setdefault(id(node), []).append((i, nr))
+    order = _topological_order([node for node, _ in root_edges])
+    needed = _needed_nodes(order, targets) if inputs is not None else None
+
+    buffers = {}
+    for (node, nr), g in zip(root_edges, root_grads):
+        slots = buffers.setdefault(id(node), {})
+        slots[nr] = g if nr not in slots else slots[nr] + g
+
+    captured = [None] * (len(inputs) if inputs is not None else 0)
+    with grad_mode.set_grad_enabled(create_graph):
+        for node in order:
+            slots = buffers.pop(id(node), None)
+            if slots is None or (needed is not None and id(node) not in needed):
+                continue
+            if isinstance(node, AccumulateGrad):
+                grad = slots[0]
+                if node._pre_hooks:
+                    for hook in node._pre_hooks:
+                        new = hook((grad,))
+                        if new is not None:
+                            grad = new[0]
+                if accumulate:
+                    _accumulate(node.variable, grad, create_graph)
+                else:
+                    for i, _ in targets.get(id(node), ()):
+                        captured[i] = _run_leaf_hooks(node.variable, grad)
+                continue
+            n_out = len(node._output_meta)
+            grads = [slots.get(i) for i in range(n_out)]
+            grads = _apply_tensor_hooks(node, grads)
+            if node._pre_hooks:
+                for hook in node._pre_hooks:
+                    new = hook(tuple(grads))
+                    if new is not None:
+                        grads = list(new)
+            for i, nr in targets.get(id(node), ()):
+                if accumulate and grads[nr] is not None:
+                    _accumulate(inputs[i], grads[nr], create_graph)
+                captured[i] = grads[nr]
+            if inputs is not None and not any(id(child) in needed for child, _ in node.next_functions
+                                              if child is not None):
+                continue
+            in_grads = node._run_backward(tuple(grads))
+            if node._post_hooks:
+                for hook in node._post_hooks:
+                    new = hook(in_grads, tuple(grads))
+                    if new is not None:
+                        in_grads = tuple(new)
+            _check_anomaly(node, in_grads)
+            for index, ((child, nr), g) in enumerate(zip(node.next_functions, in_grads)):
+                if child is None or g is None:
+                    continue
+                shape, dtype = _input_meta(node, index)
+                g = _fit_gradient(node, index, g, shape, dtype)
+                child_slots = buffers.setdefault(id(child), {})
+                child_slots[nr] = g if nr not in child_slots else child_slots[nr] + g
+            if not retain_graph:
+                node._release()
+    if inputs is not None and not accumulate:
+        for i, g in enumerate(captured):
+            if g is None and not allow_unused:
+                raise RuntimeError("One of the differentiated Tensors appears to not have been used in the "
+                                   "graph. Set allow_unused=True if this is the desired behavior.")
+        return tuple(captured)
+    return None
+
+
+def _run_leaf_hooks(leaf, grad):
+    if leaf._hooks:
+        for hook in leaf._hooks:
+            new = hook(grad)
+            if new is not None:
+                grad = new
+    return grad
+
+
+def _edge_of(tensor):
+    from .function import _edge
+    return _edge(tensor)

@@ -1,0 +1,362 @@
+"""``Function``: one differentiable operation, its forward and its backward together.
+
+Two calling conventions share this machinery:
+
+* ``Function`` (PyTorch's ``torch.autograd.Function``) for users: ``forward(ctx, *args)``
+  receives Tensors and runs with grad recording off; ``backward(ctx, *grads)`` returns
+  one gradient per forward argument.
+* ``Primitive`` for ember's own ops: ``forward(ctx, *arrays, **attrs)`` receives the raw
+  NumPy/CuPy arrays of its positional Tensor arguments (so the hot path skips Tensor
+  wrappers), and ``backward`` is written with Tensor ops, so every op has higher-order
+  gradients. ``ctx.save_for_backward`` takes arrays there: an input's array is saved
+  as that input Tensor, an output's as the output Tensor, anything else as a constant.
+
+Calling ``apply`` records a ``BackwardNode`` (the ``grad_fn`` of the outputs) whose
+``next_functions`` point at the inputs' nodes. The engine in ``engine.py`` walks them.
+"""
+
+import weakref
+
+from .._tensor import Tensor
+from . import grad_mode
+
+__all__ = ["Function", "Primitive", "BackwardNode", "AccumulateGrad", "once_differentiable"]
+
+_NONE_EDGE = (None, 0)
+
+
+class BackwardNode:
+    """One recorded call of a Function, seen from backward: a Tensor's ``grad_fn``.
+
+    It is also the ``ctx`` the Function's forward and backward receive, so custom
+    attributes set in forward are there in backward.
+    """
+
+    _forward_cls = None
+    _released = False
+    _saved = ()
+    _pre_hooks = None          # hooks on this node's incoming gradients (register_prehook)
+    _post_hooks = None         # hooks run after backward (register_hook)
+    _tensor_hooks = None       # {output_nr: [hook]} from Tensor.register_hook on outputs
+    _retained = None           # {output_nr: weakref to Tensor} from Tensor.retain_grad
+    _anomaly_trace = None
+    materialize_grads = True
+
+    def __init__(self):
+        self.next_functions = ()
+        self.needs_input_grad = ()
+        self._saved_raw = None
+        self._output_meta = ()
+        self._non_differentiable = ()
+        self._dirty = ()
+
+    def name(self):
+        """The node's name, e.g. ``'MulBackward0'``."""
+        return type(self).__name__
+
+    def __repr__(self):
+        return f"<{self.name()} object at {hex(id(self))}>"
+
+    # ------------------------------------------------------------------ ctx API for forward
+    def save_for_backward(self, *tensors):
+        """Keep tensors (arrays, in a Primitive's forward) for backward; checked for in-place changes."""
+        self._saved_raw = tensors
+
+    def mark_non_differentiable(self, *tensors):
+        """Declare outputs that have no gradient (e.g. indices); they will not require grad."""
+        self._non_differentiable = tuple(tensors)
+
+    def mark_dirty(self, *tensors):
+        """Declare inputs the forward modified in place."""
+        self._dirty = tuple(tensors)
+
+    def set_materialize_grads(self, value):
+        """With False, backward receives None (not zeros) for outputs that got no gradient."""
+        self.materialize_grads = bool(value)
+
+    @property
+    def saved_tensors(self):
+        """The tensors given to ``save_for_backward``, after checking none changed in place."""
+        if self._released:
+            raise RuntimeError(
+                "Trying to backward through the graph a second time (or directly access saved tensors "
+                "after they have already been freed). Saved intermediate values of the graph are freed "
+                "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
+                "backward through the graph a second time or if you need to access saved tensors after "
+                "calling backward.")
+        out = []
+        for tensor, version in self._saved:
+            if tensor is not None and tensor._version != version:
+                raise RuntimeError(
+                    "one of the variables needed for gradient computation has been modified by an inplace "
+                    f"operation: [{tensor._type_name()} {list(tensor.shape)}], which is output "
+                    f"{tensor._output_nr} of {self.name()}, is at version {tensor._version}; expected "
+                    f"version {version} instead. Hint: enable anomaly detection to find the operation "
+                    "that failed to compute its gradient, with ember.autograd.set_detect_anomaly(True).")
+            out.append(tensor)
+        return tuple(out)
+
+    saved_variables = saved_tensors
+
+    # ------------------------------------------------------------------ hooks
+    def register_hook(self, fn):
+        """Run ``fn(grad_inputs, grad_outputs)`` after this node's backward; it may return new grad_inputs."""
+        if self._post_hooks is None:
+            self._post_hooks = []
+        return _RemovableHandle(self._post_hooks, fn)
+
+    def register_prehook(self, fn):
+        """Run ``fn(grad_outputs)`` before this node's backward; it may return new grad_outputs."""
+        if self._pre_hooks is None:
+            self._pre_hooks = []
+        return _RemovableHandle(self._pre_hooks, fn)
+
+    # ------------------------------------------------------------------ engine API
+    def _release(self):
+        self._saved = ()
+        self._saved_raw = None
+        self._released = True
+
+    def _run_backward(self, grads):
+        """Call the Function's backward on ``grads`` (one per output); one gradient per input."""
+        forward_cls = self._forward_cls
+        if self.materialize_grads:
+            grads = tuple(g if g is not None else _zeros_like_meta(meta)
+                          for g, meta in zip(grads, self._output_meta))
+        result = forward_cls.backward(self, *grads)
+        if not isinstance(result, tuple):
+            result = (result,)
+        n_inputs = len(self.next_functions)
+        if len(result) != n_inputs:
+            if len(result) > n_inputs and all(r is None for r in result[n_inputs:]):
+                result = result[:n_inputs]
+            else:
+                raise RuntimeError(f"function {self.name()} returned an incorrect number of gradients "
+                                   f"(expected {n_inputs}, got {len(result)})")
+        return result
+
+
+def _zeros_like_meta(meta):
+    shape, dtype = meta
+    return Tensor._zeros(shape, dtype)
+
+
+class AccumulateGrad:
+    """The node that ends each path at a leaf: adds the arriving gradient to ``variable.grad``."""
+
+    next_functions = ()
+    _pre_hooks = None
+    _post_hooks = None
+    _tensor_hooks = None
+    _retained = None
+    _anomaly_trace = None
+
+    def __init__(self, variable):
+        self.variable = variable
+
+    def name(self):
+        return "torch::autograd::AccumulateGrad"
+
+    def __repr__(self):
+        return f"<AccumulateGrad object at {hex(id(self))}>"
+
+    register_hook = BackwardNode.register_hook
+    register_prehook = BackwardNode.register_prehook
+
+
+class _RemovableHandle:
+    """Returned by ``register_hook``; ``remove()`` takes the hook away again."""
+
+    def __init__(self, hooks, fn):
+        self._hooks = hooks
+        self._fn = fn
+        hooks.append(fn)
+
+    def remove(self):
+        if self._fn in self._hooks:
+            self._hooks.remove(self._fn)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+def _edge(tensor):
+    """The (node, output_nr) pair a gradient for ``tensor`` flows to."""
+    if tensor._grad_fn is not None:
+        return (tensor._grad_fn, tensor._output_nr)
+    accumulator = tensor._accumulator() if tensor._accumulator is not None else None
+    if accumulator is None:
+        accumulator = AccumulateGrad(tensor)
+        tensor._accumulator = weakref.ref(accumulator)
+    return (accumulator, 0)
+
+
+def _record_anomaly(node):
+    from .anomaly_mode import is_anomaly_enabled, capture_stack
+    if is_anomaly_enabled():
+        node._anomaly_trace = capture_stack()
+
+
+class Function:
+    """Base class for custom differentiable operations (PyTorch's ``torch.autograd.Function``).
+
+    >>> class Exp(ember.autograd.Function):
+    ...     @staticmethod
+    ...     def forward(ctx, x):
+    ...         y = x.exp()
+    ...         ctx.save_for_backward(y)
+    ...         return y
+    ...     @staticmethod
+    ...     def backward(ctx, grad):
+    ...         (y,) = ctx.saved_tensors
+    ...         return grad * y
+    >>> Exp.apply(ember.ones(2, requires_grad=True)).sum().backward()
+    """
+
+    _backward_suffix = "Backward"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        name = cls.__dict__.get("grad_fn_name") or cls.__name__ + cls._backward_suffix
+        cls._backward_cls = type(name, (BackwardNode,), {"_forward_cls": cls, "__module__": cls.__module__})
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):
+        raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        raise NotImplementedError("You must implement either the backward or vjp method for your custom "
+                                  "autograd.Function to use it with backward mode AD.")
+
+    vjp = backward
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        """Run forward on ``args`` and, when any input requires grad, record the node for backward."""
+        ctx = cls._backward_cls()
+        needs = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+        record = grad_mode.is_grad_enabled() and any(needs)
+        with grad_mode.no_grad():
+            result = cls.forward(ctx, *args, **kwargs)
+        is_tuple = isinstance(result, tuple)
+        outputs = result if is_tuple else (result,)
+        inputs_by_id = {id(a) for a in args if isinstance(a, Tensor)}
+        dirty = {id(t) for t in ctx._dirty}
+        processed = []
+        for out in outputs:
+            if isinstance(out, Tensor) and id(out) in inputs_by_id and id(out) not in dirty:
+                out = out._alias()           # an input returned unchanged becomes a new output
+            processed.append(out)
+        for t in ctx._dirty:
+            t._bump_version()
+        if record:
+            ctx.needs_input_grad = needs
+            ctx.next_functions = tuple(_edge(a) if need else _NONE_EDGE for a, need in zip(args, needs))
+            non_diff = {id(t) for t in ctx._non_differentiable}
+            metas = []
+            for i, out in enumerate(processed):
+                if not isinstance(out, Tensor):
+                    metas.append(None)
+                    continue
+                metas.append((out.shape, out.dtype))
+                if id(out) in non_diff or not out.dtype.is_floating_point:
+                    continue
+                if id(out) in dirty and out._grad_fn is None and out._requires_grad:
+                    raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
+                                       "operation.")
+                out._grad_fn, out._output_nr, out._requires_grad = ctx, i, True
+            ctx._output_meta = tuple(metas)
+            raw = ctx._saved_raw or ()
+            ctx._saved = tuple((t, t._version if t is not None else 0) for t in raw)
+            ctx._saved_raw = None
+            _record_anomaly(ctx)
+        else:
+            ctx.needs_input_grad = needs
+            for t in ctx._non_differentiable:
+                t._requires_grad = False
+        return tuple(processed) if is_tuple else processed[0]
+
+
+class Primitive(Function):
+    """Base class for ember's built-in ops: forward on raw arrays, backward in Tensor ops.
+
+    Positional arguments may be Tensors (their arrays reach forward) or anything else
+    (passed through); keyword arguments are attributes that never need gradients.
+    A subclass that returns a view of its first input sets ``is_view = True``.
+    """
+
+    _backward_suffix = "Backward0"
+    is_view = False
+
+    @classmethod
+    def apply(cls, *args, **attrs):
+        ctx = cls._backward_cls()
+        arrays = []
+        record = False
+        for a in args:
+            if type(a) is Tensor or isinstance(a, Tensor):
+                arrays.append(a._data)
+                if a._requires_grad:
+                    record = True
+            else:
+                arrays.append(a)
+        record = record and grad_mode.is_grad_enabled()
+        result = cls.forward(ctx, *arrays, **attrs)
+        if type(result) is tuple or type(result) is list:
+            outputs = tuple(Tensor._make(r) for r in result)
+        else:
+            outputs = (Tensor._make(result),)
+        if cls.is_view:
+            outputs[0]._become_view_of(args[0], cls, attrs)
+        if record:
+            ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+            ctx.next_functions = tuple(_edge(a) if need else _NONE_EDGE
+                                       for a, need in zip(args, ctx.needs_input_grad))
+            for i, out in enumerate(outputs):
+                if out._data.dtype.kind == "f" or out.dtype.is_floating_point:
+                    out._grad_fn, out._output_nr, out._requires_grad = ctx, i, True
+            ctx._output_meta = tuple((out.shape, out.dtype) for out in outputs)
+            if ctx._saved_raw is not None:
+                ctx._saved = _resolve_saved(ctx._saved_raw, args, arrays, outputs)
+                ctx._saved_raw = None
+            _record_anomaly(ctx)
+        if type(result) is tuple or type(result) is list:
+            return outputs
+        return outputs[0]
+
+
+def _resolve_saved(raw, args, arrays, outputs):
+    """Turn the arrays a primitive saved into Tensors (inputs and outputs keep their graph)."""
+    saved = []
+    for item in raw:
+        tensor = None
+        if item is None:
+            saved.append((None, 0))
+            continue
+        for a, arr in zip(args, arrays):
+            if arr is item and isinstance(a, Tensor):
+                tensor = a
+                break
+        else:
+            for out in outputs:
+                if out._data is item:
+                    tensor = out
+                    break
+            else:
+                tensor = item if isinstance(item, Tensor) else Tensor._make(item)
+        saved.append((tensor, tensor._version))
+    return tuple(saved)
+
+
+def once_differentiable(backward):
+    """Decorate a custom Function's backward that cannot itself be differentiated."""
+    def wrapper(ctx, *grads):
+        with grad_mode.no_grad():
+            return backward(ctx, *grads)
+    wrapper.__name__ = backward.__name__
+    wrapper.__doc__ = backward.__doc__
+    return wrapper

@@ -1,0 +1,100 @@
+"""Copies and dtype conversions: ``clone``, ``contiguous``, ``Tensor.to(dtype)``, ``float()``..."""
+
+from .. import _dtype
+from .._tensor import Tensor
+from ..autograd.function import Primitive
+
+__all__ = ["clone"]
+
+
+class Clone(Primitive):
+    @staticmethod
+    def forward(ctx, x):
+        return x.copy()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad
+
+
+class Cast(Primitive):
+    """Convert to another dtype; the gradient converts back (and is None for non-float inputs)."""
+
+    grad_fn_name = "ToCopyBackward0"
+
+    @staticmethod
+    def forward(ctx, x, *, dtype):
+        ctx.input_dtype = _dtype.from_numpy_dtype(x.dtype)
+        return x.astype(dtype.np_dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        if not ctx.input_dtype.is_floating_point:
+            return None
+        return grad._cast(ctx.input_dtype)
+
+
+def clone(input, *, memory_format=None):
+    """A copy of ``input`` in new memory; gradients flow back to ``input``.
+
+    >>> ember.tensor([1, 2]).clone()
+    tensor([1, 2])
+    """
+    return Clone.apply(input)
+
+
+def contiguous(self, memory_format=None):
+    """``self`` when its memory is C-contiguous, else a contiguous copy."""
+    if self._data.flags.c_contiguous:
+        return self
+    return Clone.apply(self)
+
+
+def _cast(self, dtype):
+    """``self`` converted to ``dtype`` (a differentiable copy), or ``self`` when it already is."""
+    if self._data.dtype == dtype.np_dtype:
+        return self
+    return Cast.apply(self, dtype=dtype)
+
+
+def _caster(dtype):
+    def convert(self, memory_format=None):
+        return _cast(self, dtype)
+    convert.__name__ = dtype.name
+    convert.__doc__ = f"``self`` converted to ember.{dtype.name}."
+    return convert
+
+
+TENSOR_METHODS = {
+    "clone": clone,
+    "contiguous": contiguous,
+    "_cast": _cast,
+    "float": _caster(_dtype.float32),
+    "double": _caster(_dtype.float64),
+    "half": _caster(_dtype.float16),
+    "long": _caster(_dtype.int64),
+    "int": _caster(_dtype.int32),
+    "short": _caster(_dtype.int16),
+    "char": _caster(_dtype.int8),
+    "byte": _caster(_dtype.uint8),
+    "bool": _caster(_dtype.bool),
+}
+if _dtype.bfloat16 is not None:
+    TENSOR_METHODS["bfloat16"] = _caster(_dtype.bfloat16)
+
+
+def copy_(self, src, non_blocking=False):
+    """Copy ``src`` (broadcast, any dtype) into this tensor in place; gradients flow to ``src``.
+
+    >>> ember.zeros(2).copy_(ember.tensor([1, 2]))
+    tensor([1., 2.])
+    """
+    if not isinstance(src, Tensor):
+        raise TypeError(f"copy_(): argument 'src' must be Tensor, not {type(src).__name__}")
+    value = _cast(src, self.dtype)
+    if value.shape != self.shape:
+        value = value.expand(self.shape)
+    return self._assign_inplace(value)
+
+
+TENSOR_METHODS["copy_"] = copy_

@@ -1,0 +1,77 @@
+"""Parity of the binary arithmetic core (promotion, broadcasting, gradients)."""
+
+import numpy as np
+import pytest
+
+import ember
+from helpers import check_grad, parity, positive, randint, randn, same_error, noncontiguous
+
+
+@pytest.mark.parametrize("op", ["add", "sub", "mul", "div"])
+@pytest.mark.parametrize("shapes", [((3, 4), (3, 4)), ((3, 1), (1, 4)), ((4,), (2, 3, 4)), ((), (3,)),
+                                    ((0, 3), (1, 3))])
+def test_binary_broadcasting(op, shapes):
+    a, b = randn(*shapes[0]), positive(*shapes[1])
+    parity(lambda m, x, y: getattr(m, op)(x, y), a, b)
+
+
+@pytest.mark.parametrize("op", ["add", "sub", "mul", "div"])
+def test_binary_noncontiguous(op):
+    parity(lambda m, x, y: getattr(m, op)(x, y), noncontiguous(randn(3, 4)), noncontiguous(positive(3, 4)))
+
+
+@pytest.mark.parametrize("left", [np.int32, np.int64, np.uint8, np.float32, np.float64, np.bool_])
+@pytest.mark.parametrize("right", [np.int8, np.float16, np.float64, np.bool_])
+def test_type_promotion_tensors(left, right):
+    a = randint(0, 3, 3).astype(left)
+    b = randint(1, 3, 3).astype(right)
+    parity(lambda m, x, y: m.mul(x, y), a, b, grad=False)
+    parity(lambda m, x, y: m.add(x[0], y), a, b, grad=False)   # 0-dim tensor with a dimensioned one
+
+
+@pytest.mark.parametrize("scalar", [2, 2.5, True])
+@pytest.mark.parametrize("dtype", [np.int32, np.uint8, np.float16, np.float64, np.bool_])
+def test_type_promotion_scalars(scalar, dtype):
+    a = randint(0, 3, 4).astype(dtype)
+    parity(lambda m, x: x * scalar, a, grad=False)
+    parity(lambda m, x: x + scalar, a, grad=False)
+
+
+def test_reflected_operators():
+    parity(lambda m, x: (2 - x, 2 / x, 2 ** x, 3 * x, 1 + x, -x), positive(3))
+
+
+@pytest.mark.parametrize("mode", [None, "trunc", "floor"])
+def test_div_rounding(mode):
+    parity(lambda m, x, y: m.div(x, y, rounding_mode=mode), randint(-9, 9, 6), randint(1, 4, 6), grad=False)
+    parity(lambda m, x, y: m.div(x, y, rounding_mode=mode), randn(6), positive(6), grad=mode is None)
+
+
+def test_pow_forms():
+    parity(lambda m, x, y: (x ** y, x ** 2, 2 ** y, m.pow(x, 0.5)), positive(3, 2), randn(2))
+    parity(lambda m, x: x ** 2, randint(-3, 3, 4), grad=False)
+
+
+def test_errors():
+    same_error(lambda m, x, y: x + y, randn(2, 3), randn(3, 2))
+    same_error(lambda m, x: x ** -1, randint(1, 3, 3))
+    same_error(lambda m, x, y: x - y, np.array([True]), np.array([False]))
+    same_error(lambda m, x: x.add_(1.5), randint(1, 3, 3))
+
+
+def test_inplace_on_leaf_requiring_grad_raises():
+    x = ember.ones(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        x.add_(1)
+    with ember.no_grad():
+        x.add_(1)
+    assert x.tolist() == [2.0, 2.0, 2.0]
+
+
+@pytest.mark.parametrize("op", ["add", "sub", "mul", "div"])
+def test_finite_differences(op):
+    check_grad(lambda x, y: getattr(ember, op)(x, y), randn(3, 1), positive(1, 4))
+
+
+def test_unary_finite_differences():
+    check_grad(lambda x: ember.exp(x) + ember.log(x) + ember.sqrt(x), positive(5))
