@@ -18,3 +18,9 @@ from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inferen
 from . import autograd
 from .ops import *  # noqa: F401,F403  (the torch.* functions, one module per family)
 from ._creation import *  # noqa: F401,F403
+from .random import *  # noqa: F401,F403
+from . import _creation, random, linalg
+from .ops import attach_tensor_methods as _attach
+from .ops._util import broadcast_shapes
+
+_attach(_creation, random)

@@ -129,3 +129,6 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
     array = (values[0] + values[2] * np.arange(n, dtype=np.float64)).astype(d.np_dtype) if \
         d.is_floating_point else np.arange(values[0], values[1], values[2], dtype=d.np_dtype)
     return _finish(array, device, requires_grad)
+
+
+TENSOR_METHODS = {}

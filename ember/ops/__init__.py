@@ -10,10 +10,18 @@ from . import conversion, elementwise, indexing, linalg, reduction, shape
 
 FAMILIES = (conversion, elementwise, reduction, shape, indexing, linalg)
 
+
+
+def attach_tensor_methods(*modules):
+    """Make each module's ``TENSOR_METHODS`` methods of Tensor."""
+    for module in modules:
+        for name, method in module.TENSOR_METHODS.items():
+            setattr(Tensor, name, method)
+
+
 __all__ = []
 for _family in FAMILIES:
     __all__ += list(_family.__all__)
     globals().update({name: getattr(_family, name) for name in _family.__all__})
-    for _name, _method in _family.TENSOR_METHODS.items():
-        setattr(Tensor, _name, _method)
-del _family, _name, _method
+attach_tensor_methods(*FAMILIES)
+del _family

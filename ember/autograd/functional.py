@@ -1,0 +1,3 @@
+"""``ember.autograd.functional``: jacobian, hessian, vjp, jvp, hvp, vhp."""
+
+__all__ = []

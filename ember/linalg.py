@@ -1,0 +1,3 @@
+"""``ember.linalg``: norms, inverses, determinants, solves and decompositions (``torch.linalg``)."""
+
+__all__ = []
