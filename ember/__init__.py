@@ -7,7 +7,7 @@ project grows) nn, optim and utils.data. Only NumPy is imported here.
 __version__ = "0.1.0"
 
 from . import _dtype
-from ._dtype import (bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64,  # noqa: A004
+from ._dtype import (bool, uint8, int8, int16, int32, int64, float16, float32, float64,  # noqa: A004
                      half, float, double, short, int, long, dtype, get_default_dtype, set_default_dtype,
                      promote_types, result_type, can_cast, finfo, iinfo, is_floating_point)
 from ._device import device
@@ -24,3 +24,9 @@ from .ops import attach_tensor_methods as _attach
 from .ops._util import broadcast_shapes
 
 _attach(_creation, random)
+
+
+def __getattr__(name):
+    if name == "bfloat16":      # needs the optional ml_dtypes package, so it is made on first use
+        return _dtype._load_bfloat16()
+    raise AttributeError(f"module 'ember' has no attribute {name!r}")

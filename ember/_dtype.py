@@ -10,7 +10,7 @@ import threading
 import numpy as np
 
 __all__ = [
-    "dtype", "bool", "uint8", "int8", "int16", "int32", "int64", "float16", "bfloat16",
+    "dtype", "bool", "uint8", "int8", "int16", "int32", "int64", "float16",
     "float32", "float64", "half", "float", "double", "short", "int", "long",
     "get_default_dtype", "set_default_dtype", "promote_types", "result_type",
     "can_cast", "finfo", "iinfo", "is_floating_point",
@@ -29,7 +29,7 @@ class dtype:
         self.np_dtype = np.dtype(np_dtype)
         kind = self.np_dtype.kind
         self.is_floating_point = kind == "f" or name == "bfloat16"
-        self.is_signed = kind in "if" or name == "bfloat16"
+        self.is_signed = kind in "if" or self.is_floating_point
         self.itemsize = self.np_dtype.itemsize
         self._rank = rank
 
@@ -62,30 +62,49 @@ float16 = dtype("float16", np.float16, 6)
 float32 = dtype("float32", np.float32, 8)
 float64 = dtype("float64", np.float64, 9)
 
-try:  # bfloat16 exists only where ml_dtypes is installed; never required.
-    import ml_dtypes as _ml_dtypes
-except ImportError:  # pragma: no cover - depends on the environment
-    _ml_dtypes = None
-bfloat16 = dtype("bfloat16", _ml_dtypes.bfloat16, 7) if _ml_dtypes is not None else None
-
 half, float, double = float16, float32, float64
 short, int, long = int16, int32, int64
 
-ALL_DTYPES = tuple(d for d in (bool, uint8, int8, int16, int32, int64, float16, bfloat16,
-                               float32, float64) if d is not None)
+ALL_DTYPES = [bool, uint8, int8, int16, int32, int64, float16, float32, float64]
 _BY_NUMPY = {d.np_dtype: d for d in ALL_DTYPES}
 _BY_NAME = {d.name: d for d in ALL_DTYPES}
+_ml_dtypes = None
+
+
+def _load_bfloat16():
+    """Create ``bfloat16`` on first use; it needs the optional ml_dtypes package (``ember[bfloat16]``)."""
+    global _ml_dtypes
+    if "bfloat16" not in _BY_NAME:
+        try:
+            import ml_dtypes
+        except ImportError:
+            raise ImportError("ember.bfloat16 needs the ml_dtypes package: pip install 'ember[bfloat16]'") from None
+        _ml_dtypes = ml_dtypes
+        d = dtype("bfloat16", ml_dtypes.bfloat16, 7)
+        ALL_DTYPES.insert(7, d)
+        _BY_NUMPY[d.np_dtype] = d
+        _BY_NAME["bfloat16"] = d
+    return _BY_NAME["bfloat16"]
+
+
+def __getattr__(name):
+    if name == "bfloat16":
+        return _load_bfloat16()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _dtype_by_name(name):
-    return _BY_NAME[name]
+    return _load_bfloat16() if name == "bfloat16" else _BY_NAME[name]
 
 
 def from_numpy_dtype(np_dtype):
     """The ember dtype for a NumPy dtype, or TypeError naming the unsupported type."""
     found = _BY_NUMPY.get(np_dtype)
     if found is None:
-        found = _BY_NUMPY.get(np.dtype(np_dtype))
+        np_dtype = np.dtype(np_dtype)
+        if np_dtype.name == "bfloat16":
+            return _load_bfloat16()
+        found = _BY_NUMPY.get(np_dtype)
         if found is None:
             raise TypeError(
                 f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype)}. The only supported "
@@ -142,8 +161,8 @@ def promote_types(type1, type2):
         return a if a.category > b.category else b
     if a.category == 2 and {a.name, b.name} == {"float16", "bfloat16"}:
         return float32
-    if bfloat16 is not None and bfloat16 in (a, b):  # the other is float32 or float64: wider
-        return b if a is bfloat16 else a
+    if "bfloat16" in (a.name, b.name):  # the other is float32 or float64: wider
+        return b if a.name == "bfloat16" else a
     return _BY_NUMPY[np.promote_types(a.np_dtype, b.np_dtype)]
 
 
@@ -210,7 +229,7 @@ class finfo:
         d = get_default_dtype() if type is None else to_dtype(type)
         if not d.is_floating_point:
             raise TypeError(f"finfo expects a floating-point dtype, got {d}")
-        info = _ml_dtypes.finfo(d.np_dtype) if d is bfloat16 else np.finfo(d.np_dtype)
+        info = _ml_dtypes.finfo(d.np_dtype) if d.name == "bfloat16" else np.finfo(d.np_dtype)
         self.dtype = d.name
         self.bits = d.itemsize * 8
         self.eps = _builtin_float(info.eps)

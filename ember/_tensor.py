@@ -51,8 +51,7 @@ def _to_array(data, dtype=None):
             arr = np.asarray(data)
         except ValueError as exc:
             raise ValueError(f"expected a sequence of equal-length sequences: {exc}") from None
-        if arr.dtype == object or arr.dtype.kind in "USV" and arr.dtype.names is None and \
-                not (_dtype.bfloat16 is not None and arr.dtype == _dtype.bfloat16.np_dtype):
+        if arr.dtype == object or arr.dtype.kind in "USV" and arr.dtype.name != "bfloat16":
             raise TypeError(f"new(): invalid data type '{type(_first_leaf(data)).__name__}'")
         if arr.dtype.kind == "f" and not _holds_numpy_floats(data):
             arr = arr.astype(_dtype.get_default_dtype().np_dtype)

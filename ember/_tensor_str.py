@@ -104,7 +104,7 @@ def tensor_repr(tensor, prefix="tensor("):
     if not isinstance(array, np.ndarray):
         array = array.get()
     d = tensor.dtype
-    if d is _dtype.bfloat16 or d is _dtype.float16:
+    if d.name in ("bfloat16", "float16"):
         array = array.astype(np.float32)
     indent = len(prefix)
     suffixes = []

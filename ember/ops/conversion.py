@@ -78,9 +78,8 @@ TENSOR_METHODS = {
     "char": _caster(_dtype.int8),
     "byte": _caster(_dtype.uint8),
     "bool": _caster(_dtype.bool),
+    "bfloat16": lambda self, memory_format=None: _cast(self, _dtype._load_bfloat16()),
 }
-if _dtype.bfloat16 is not None:
-    TENSOR_METHODS["bfloat16"] = _caster(_dtype.bfloat16)
 
 
 def copy_(self, src, non_blocking=False):
