@@ -1,0 +1,111 @@
+"""The benchmark suite of DESIGN.md section 4: ember against PyTorch, in one process.
+
+Each workload runs for both libraries, interleaved (warm-up, then the median of several
+repetitions), and the table gives each figure and the ratio, oriented so that above 1
+means ember is faster. PyTorch runs with 2 threads, as on the reference machine.
+
+    python benchmarks/run.py            # every workload
+    python benchmarks/run.py W1 W2      # some of them
+"""
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+WORKLOADS = {}
+
+
+def workload(key, title, unit, higher_is_better):
+    """Register ``fn(lib) -> seconds per unit of work`` (or a rate) under ``key``."""
+    def register(fn):
+        WORKLOADS.setdefault(key, []).append((title, unit, higher_is_better, fn))
+        return fn
+    return register
+
+
+def median_time(fn, repeats=7, warmup=2):
+    """The median wall time of ``fn()`` over ``repeats`` runs, after ``warmup`` runs."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+@workload("W1", "a + b, 1-element tensors", "us/op", higher_is_better=False)
+def w1_single_op(lib):
+    a, b = lib.ones(1), lib.ones(1)
+    n = 10_000
+
+    def loop():
+        for _ in range(n):
+            a + b
+    return median_time(loop) / n * 1e6
+
+
+@workload("W1", "((a*b)+c).sum().backward(), 1-element", "us/iter", higher_is_better=False)
+def w1_autograd(lib):
+    a, b, c = (lib.ones(1, requires_grad=True) for _ in range(3))
+    n = 2_000
+
+    def loop():
+        for _ in range(n):
+            ((a * b) + c).sum().backward()
+    return median_time(loop) / n * 1e6
+
+
+@workload("W2", "1024x1024 @ 1024x1024 matmul", "GFLOP/s", higher_is_better=True)
+def w2_matmul(lib):
+    rng = np.random.default_rng(0)
+    x = lib.tensor(rng.standard_normal((1024, 1024)).astype(np.float32))
+    y = lib.tensor(rng.standard_normal((1024, 1024)).astype(np.float32))
+    seconds = median_time(lambda: x @ y, repeats=15, warmup=3)
+    return 2 * 1024 ** 3 / seconds / 1e9
+
+
+def _libraries():
+    import ember
+    libs = {"ember": ember}
+    try:
+        import torch
+        torch.set_num_threads(2)
+        libs["torch"] = torch
+    except ImportError:
+        print("PyTorch is not installed: ember's figures only", file=sys.stderr)
+    return libs
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("workloads", nargs="*", help="workload ids such as W1 W2 (default: all)")
+    args = parser.parse_args(argv)
+    keys = args.workloads or list(WORKLOADS)
+    unknown = [k for k in keys if k not in WORKLOADS]
+    if unknown:
+        parser.error(f"unknown workload(s) {unknown}; choose from {sorted(WORKLOADS)}")
+    libs = _libraries()
+    print(f"{'id':<4} {'workload':<42} {'unit':<9} {'ember':>10} {'torch':>10} {'ratio':>7}")
+    for key in keys:
+        for title, unit, higher, fn in WORKLOADS[key]:
+            figures = {name: fn(lib) for name, lib in libs.items()}
+            ember_figure, torch_figure = figures["ember"], figures.get("torch")
+            if torch_figure is None:
+                ratio = ""
+            else:
+                ratio = f"{(ember_figure / torch_figure) if higher else (torch_figure / ember_figure):.2f}"
+            torch_text = f"{torch_figure:10.2f}" if torch_figure is not None else f"{'-':>10}"
+            print(f"{key:<4} {title:<42} {unit:<9} {ember_figure:10.2f} {torch_text} {ratio:>7}")
+    print("ratio > 1 means ember is faster")
+
+
+if __name__ == "__main__":
+    main()
