@@ -117,7 +117,7 @@ def to_dtype(value):
     if isinstance(value, dtype):
         return value
     if value is _builtin_float:
-        return get_default_dtype()
+        return float64          # PyTorch reads the Python type float as float64, not the default dtype
     if value is _builtin_int:
         return int64
     if value is _builtin_bool:

@@ -94,6 +94,7 @@ class Tensor:
     # Rarely set state lives in the instance __dict__ only when set; these are the defaults.
     _base = None                # the tensor whose memory this view shares (autograd views only)
     _view_fn = None             # recreates this view from _base, for in-place ops through views
+    _view_version = 0           # the shared version when this view's grad_fn was last derived
     _accumulator = None         # weak reference to this leaf's AccumulateGrad node
     _hooks = None               # gradient hooks on a leaf
     _retains_grad = False
@@ -225,6 +226,9 @@ class Tensor:
 
     @property
     def grad_fn(self):
+        if self._base is not None and self._requires_grad and self._view_version != self._version_box[0]:
+            from .autograd.function import refresh_view
+            refresh_view(self)
         return self._grad_fn
 
     @property
@@ -455,6 +459,7 @@ class Tensor:
     def _become_view_of(self, source, view_cls, attrs):
         """Mark this fresh output of a view op as sharing ``source``'s memory and version counter."""
         self._version_box = source._shared_version_box()
+        self._view_version = self._version_box[0]
         if source._base is not None:
             base, outer = source._base, source._view_fn
             self._view_fn = lambda t: view_cls.apply(outer(t), **attrs)
@@ -489,6 +494,9 @@ class Tensor:
             raise RuntimeError(f"result type {_type_word(result.dtype)} can't be cast to the desired output "
                                f"type {_type_word(self.dtype)}")
         self._check_inplace()
+        if result._grad_fn is not None:
+            from .autograd.function import preserve_saved_values
+            preserve_saved_values(self, result)
         self._data[...] = result._data
         self._bump_version()
         from .autograd.grad_mode import is_grad_enabled
@@ -499,7 +507,8 @@ class Tensor:
             result = result.to(self.dtype)
         if self._base is not None:
             from .autograd.copy_slices import rebase_view
-            rebase_view(self, result)
+            rebase_view(self, result)       # the view's grad_fn now comes from its new base
+            return self
         self._grad_fn, self._output_nr = result._grad_fn, result._output_nr
         self._requires_grad = result._requires_grad
         return self

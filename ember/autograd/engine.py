@@ -8,6 +8,7 @@ place: a gradient shaped like a broadcast result is summed back to its input's s
 
 from .._tensor import Tensor
 from . import grad_mode
+from .anomaly_mode import is_anomaly_enabled, run_checked
 from .function import AccumulateGrad
 
 
@@ -87,27 +88,45 @@ def _apply_tensor_hooks(node, grads):
 
 
 def _accumulate(leaf, grad, create_graph):
-    """Add ``grad`` into ``leaf.grad`` (PyTorch's AccumulateGrad)."""
-    if leaf._hooks:
-        for hook in leaf._hooks:
-            new = hook(grad)
-            if new is not None:
-                grad = new
+    """Add ``grad`` into ``leaf.grad`` (PyTorch's AccumulateGrad).
+
+    A first gradient is stored as a copy (the engine's buffers may be shared or
+    read-only broadcasts), unless it is part of a graph being built (``create_graph``).
+    Later ones add in place, or out of place while building a graph.
+    """
     if not create_graph:
         grad = grad.detach()
     if leaf._grad is None:
-        leaf._grad = grad if create_graph else Tensor._make(grad._data.copy())
-    elif create_graph or leaf._grad._requires_grad:
+        keep = create_graph and grad._requires_grad
+        leaf._grad = grad if keep else Tensor._make(grad._data.copy())
+    elif create_graph or leaf._grad._requires_grad or not leaf._grad._data.flags.writeable:
         leaf._grad = leaf._grad + grad
     else:
         leaf._grad._data += grad._data
         leaf._grad._bump_version()
 
 
-def _check_anomaly(node, grads):
-    from .anomaly_mode import is_anomaly_enabled, report_nan
+def _run_node(node, grads):
+    """The gradients ``node`` sends to its inputs: its backward, then its post hooks."""
     if is_anomaly_enabled():
-        report_nan(node, grads)
+        in_grads = run_checked(node, grads)
+    else:
+        in_grads = node._run_backward(grads)
+    if node._post_hooks:
+        for hook in node._post_hooks:
+            new = hook(in_grads, grads)
+            if new is not None:
+                in_grads = tuple(new)
+    return in_grads
+
+
+def _run_pre_hooks(node, grads):
+    if node._pre_hooks:
+        for hook in node._pre_hooks:
+            new = hook(tuple(grads))
+            if new is not None:
+                grads = list(new)
+    return grads
 
 
 def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, accumulate=True,
@@ -118,9 +137,9 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, acc
     gradients of ``inputs`` are returned (``autograd.grad``) and nothing is accumulated.
     """
     root_edges = []
-    for t in roots:
+    for i, t in enumerate(roots):
         if not t._requires_grad:
-            raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
         root_edges.append(_edge_of(t))
     targets = {}
     if inputs is not None:
@@ -128,7 +147,8 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, acc
             if not isinstance(t, Tensor):
                 raise TypeError(f"inputs must be Tensors, got {type(t).__name__} at position {i}")
             if not t._requires_grad:
-                raise RuntimeError(f"One of the differentiated Tensors (position {i}) does not require grad")
+                raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False" if accumulate
+                                   else "One of the differentiated Tensors does not require grad")
             node, nr = _edge_of(t)
             targets.setdefault(id(node), []).append((i, nr))
     order = _topological_order([node for node, _ in root_edges])
@@ -140,32 +160,26 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, acc
         slots[nr] = g if nr not in slots else slots[nr] + g
 
     captured = [None] * (len(inputs) if inputs is not None else 0)
-    with grad_mode.set_grad_enabled(create_graph):
+    with grad_mode.set_grad_enabled(bool(create_graph)):
         for node in order:
             slots = buffers.pop(id(node), None)
             if slots is None or (needed is not None and id(node) not in needed):
                 continue
             if isinstance(node, AccumulateGrad):
-                grad = slots[0]
-                if node._pre_hooks:
-                    for hook in node._pre_hooks:
-                        new = hook((grad,))
-                        if new is not None:
-                            grad = new[0]
+                grad = _run_pre_hooks(node, [_run_leaf_hooks(node.variable, slots[0])])[0]
                 if accumulate:
                     _accumulate(node.variable, grad, create_graph)
+                    if node._post_hooks:
+                        for hook in node._post_hooks:
+                            hook((), (grad,))
                 else:
                     for i, _ in targets.get(id(node), ()):
-                        captured[i] = _run_leaf_hooks(node.variable, grad)
+                        captured[i] = grad
                 continue
             n_out = len(node._output_meta)
             grads = [slots.get(i) for i in range(n_out)]
             grads = _apply_tensor_hooks(node, grads)
-            if node._pre_hooks:
-                for hook in node._pre_hooks:
-                    new = hook(tuple(grads))
-                    if new is not None:
-                        grads = list(new)
+            grads = _run_pre_hooks(node, grads)
             for i, nr in targets.get(id(node), ()):
                 if accumulate and grads[nr] is not None:
                     _accumulate(inputs[i], grads[nr], create_graph)
@@ -173,13 +187,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, acc
             if inputs is not None and not any(id(child) in needed for child, _ in node.next_functions
                                               if child is not None):
                 continue
-            in_grads = node._run_backward(tuple(grads))
-            if node._post_hooks:
-                for hook in node._post_hooks:
-                    new = hook(in_grads, tuple(grads))
-                    if new is not None:
-                        in_grads = tuple(new)
-            _check_anomaly(node, in_grads)
+            in_grads = _run_node(node, tuple(grads))
             for index, ((child, nr), g) in enumerate(zip(node.next_functions, in_grads)):
                 if child is None or g is None:
                     continue
@@ -192,7 +200,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, acc
     if inputs is not None and not accumulate:
         for i, g in enumerate(captured):
             if g is None and not allow_unused:
-                raise RuntimeError("One of the differentiated Tensors appears to not have been used in the "
+                raise RuntimeError(f"The differentiated Tensor at index {i} appears to not have been used in the "
                                    "graph. Set allow_unused=True if this is the desired behavior.")
         return tuple(captured)
     return None

@@ -55,7 +55,7 @@ class BackwardNode:
         return type(self).__name__
 
     def __repr__(self):
-        return f"<{self.name()} object at {hex(id(self))}>"
+        return f"<{type(self).__name__} object at {hex(id(self))}>"
 
     # ------------------------------------------------------------------ ctx API for forward
     def save_for_backward(self, *tensors):
@@ -84,17 +84,7 @@ class BackwardNode:
                 "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
                 "backward through the graph a second time or if you need to access saved tensors after "
                 "calling backward.")
-        out = []
-        for tensor, version in self._saved:
-            if tensor is not None and tensor._version != version:
-                raise RuntimeError(
-                    "one of the variables needed for gradient computation has been modified by an inplace "
-                    f"operation: [{tensor._type_name()} {list(tensor.shape)}], which is output "
-                    f"{tensor._output_nr} of {self.name()}, is at version {tensor._version}; expected "
-                    f"version {version} instead. Hint: enable anomaly detection to find the operation "
-                    "that failed to compute its gradient, with ember.autograd.set_detect_anomaly(True).")
-            out.append(tensor)
-        return tuple(out)
+        return tuple(_unpack_saved(self, entry) for entry in self._saved)
 
     saved_variables = saved_tensors
 
@@ -137,8 +127,61 @@ class BackwardNode:
 
 
 def _zeros_like_meta(meta):
+    if meta is None:            # a non-Tensor output of a custom Function
+        return None
     shape, dtype = meta
     return Tensor._zeros(shape, dtype)
+
+
+# ----------------------------------------------------------------------------- saved tensors
+# Each entry of ``node._saved`` is (tensor, version, output_nr). An output of the node
+# itself is kept as a plain tensor on the same memory (output_nr set), so the node does
+# not reference a Tensor that references the node; unpacking gives it its grad_fn back.
+
+def _save_entry(tensor, node, output_nr=None):
+    if tensor is None:
+        return (None, 0, None)
+    if output_nr is not None and tensor._grad_fn is node:
+        plain = Tensor._make(tensor._data)
+        plain._version_box = tensor._shared_version_box()
+        return (plain, plain._version, output_nr)
+    return (tensor, tensor._version, None)
+
+
+def _unpack_saved(node, entry):
+    tensor, version, output_nr = entry
+    if tensor is None:
+        return None
+    if tensor._version != version:
+        raise RuntimeError(_modified_message(node, tensor, version, output_nr))
+    if output_nr is None:
+        return tensor
+    out = Tensor._make(tensor._data, True)
+    out._grad_fn, out._output_nr, out._version_box = node, output_nr, tensor._version_box
+    return out
+
+
+def _short_name(node):
+    name = node.name()
+    stem = name.rstrip("0123456789")
+    return stem[:-len("Backward")] if stem.endswith("Backward") else name
+
+
+def _modified_message(node, tensor, version, output_nr):
+    """PyTorch's error for a saved tensor changed in place after it was saved."""
+    from .anomaly_mode import is_anomaly_enabled
+    owner = node if output_nr is not None else tensor._grad_fn
+    nr = output_nr if output_nr is not None else tensor._output_nr
+    which = f", which is output {nr} of {_short_name(owner)}," if owner is not None else ""
+    if is_anomaly_enabled():
+        hint = ("Hint: the backtrace further above shows the operation that failed to compute its gradient. "
+                "The variable in question was changed in there or anywhere later. Good luck!")
+    else:
+        hint = ("Hint: enable anomaly detection to find the operation that failed to compute its gradient, "
+                "with ember.autograd.set_detect_anomaly(True, check_nan=False).")
+    return (f"one of the variables needed for gradient computation has been modified by an inplace "
+            f"operation: [{tensor._type_name()} {list(tensor.shape)}]{which} is at version {tensor._version}; "
+            f"expected version {version} instead. {hint}")
 
 
 class AccumulateGrad:
@@ -185,6 +228,8 @@ class _RemovableHandle:
 
 def _edge(tensor):
     """The (node, output_nr) pair a gradient for ``tensor`` flows to."""
+    if tensor._base is not None and tensor._view_version != tensor._version_box[0]:
+        refresh_view(tensor)
     if tensor._grad_fn is not None:
         return (tensor._grad_fn, tensor._output_nr)
     accumulator = tensor._accumulator() if tensor._accumulator is not None else None
@@ -192,6 +237,58 @@ def _edge(tensor):
         accumulator = AccumulateGrad(tensor)
         tensor._accumulator = weakref.ref(accumulator)
     return (accumulator, 0)
+
+
+def refresh_view(tensor):
+    """Re-derive a view's grad_fn from its base after an in-place change to their shared memory.
+
+    The view's values now come from the base's latest history, so its gradient must
+    flow there too (PyTorch regenerates the grad_fn of such views the same way).
+    """
+    tensor._view_version = tensor._version_box[0]
+    base = tensor._base
+    if not (base._requires_grad and tensor._requires_grad):
+        return
+    with grad_mode.enable_grad():
+        fresh = tensor._view_fn(base)
+    tensor._grad_fn, tensor._output_nr = fresh._grad_fn, fresh._output_nr
+
+
+def preserve_saved_values(tensor, result, limit=64):
+    """Before ``result`` overwrites ``tensor`` in place, let the op's new nodes keep ``tensor``'s old value.
+
+    ``result`` was computed out of place from ``tensor``; nodes recorded for it that saved
+    ``tensor`` (or a view sharing its version counter) get a copy of the value they saw,
+    as PyTorch saves ``original_self`` for in-place ops. The walk stops at ``tensor``'s
+    own history, whose saved values are left to the version check.
+    """
+    start, stop = result._grad_fn, tensor._grad_fn
+    if start is None or start is stop or isinstance(start, AccumulateGrad):
+        return
+    box = tensor._version_box
+    copies = {}
+    todo, seen = [start], {id(start)}
+    while todo and len(seen) <= limit:
+        node = todo.pop()
+        if any(t is tensor or (box is not None and t is not None and t._version_box is box)
+               for t, _, _ in node._saved):
+            node._saved = tuple(_copied_entry(entry, tensor, box, copies) for entry in node._saved)
+        for child, _ in node.next_functions:
+            if child is not None and child is not stop and id(child) not in seen \
+                    and not isinstance(child, AccumulateGrad):
+                seen.add(id(child))
+                todo.append(child)
+
+
+def _copied_entry(entry, tensor, box, copies):
+    t, version, output_nr = entry
+    if t is None or not (t is tensor or (box is not None and t._version_box is box)):
+        return entry
+    if id(t) not in copies:
+        copy = Tensor._make(t._data.copy(), t._requires_grad)
+        copy._grad_fn, copy._output_nr = t._grad_fn, t._output_nr
+        copies[id(t)] = copy
+    return (copies[id(t)], 0, output_nr)
 
 
 def _record_anomaly(node):
@@ -222,10 +319,16 @@ class Function:
         super().__init_subclass__(**kwargs)
         name = cls.__dict__.get("grad_fn_name") or cls.__name__ + cls._backward_suffix
         cls._backward_cls = type(name, (BackwardNode,), {"_forward_cls": cls, "__module__": cls.__module__})
+        cls._separate_setup = cls.setup_context is not Function.setup_context
 
     @staticmethod
     def forward(ctx, *args, **kwargs):
         raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        """Override to use the two-step style: ``forward(*args)`` without ctx, then this saves what backward needs."""
+        raise NotImplementedError("setup_context is not implemented.")
 
     @staticmethod
     def backward(ctx, *grad_outputs):
@@ -241,7 +344,12 @@ class Function:
         needs = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
         record = grad_mode.is_grad_enabled() and any(needs)
         with grad_mode.no_grad():
-            result = cls.forward(ctx, *args, **kwargs)
+            if cls._separate_setup:
+                result = cls.forward(*args, **kwargs)
+                cls.setup_context(ctx, args, result)
+            else:
+                result = cls.forward(ctx, *args, **kwargs)
+        _check_saved_types(ctx._saved_raw)
         is_tuple = isinstance(result, tuple)
         outputs = result if is_tuple else (result,)
         inputs_by_id = {id(a) for a in args if isinstance(a, Tensor)}
@@ -270,8 +378,7 @@ class Function:
                                        "operation.")
                 out._grad_fn, out._output_nr, out._requires_grad = ctx, i, True
             ctx._output_meta = tuple(metas)
-            raw = ctx._saved_raw or ()
-            ctx._saved = tuple((t, t._version if t is not None else 0) for t in raw)
+            ctx._saved = tuple(_save_entry(t, ctx, _position(t, processed)) for t in ctx._saved_raw or ())
             ctx._saved_raw = None
             _record_anomaly(ctx)
         else:
@@ -321,7 +428,7 @@ class Primitive(Function):
                     out._grad_fn, out._output_nr, out._requires_grad = ctx, i, True
             ctx._output_meta = tuple((out.shape, out.dtype) for out in outputs)
             if ctx._saved_raw is not None:
-                ctx._saved = _resolve_saved(ctx._saved_raw, args, arrays, outputs)
+                ctx._saved = _resolve_saved(ctx, ctx._saved_raw, args, arrays, outputs)
                 ctx._saved_raw = None
             _record_anomaly(ctx)
         if type(result) is tuple or type(result) is list:
@@ -329,27 +436,41 @@ class Primitive(Function):
         return outputs[0]
 
 
-def _resolve_saved(raw, args, arrays, outputs):
-    """Turn the arrays a primitive saved into Tensors (inputs and outputs keep their graph)."""
+def _resolve_saved(ctx, raw, args, arrays, outputs):
+    """Turn the arrays a primitive saved into saved entries (inputs and outputs keep their graph)."""
     saved = []
     for item in raw:
-        tensor = None
         if item is None:
-            saved.append((None, 0))
+            saved.append((None, 0, None))
             continue
         for a, arr in zip(args, arrays):
             if arr is item and isinstance(a, Tensor):
-                tensor = a
+                saved.append((a, a._version, None))
                 break
         else:
-            for out in outputs:
+            for i, out in enumerate(outputs):
                 if out._data is item:
-                    tensor = out
+                    saved.append(_save_entry(out, ctx, i))
                     break
             else:
                 tensor = item if isinstance(item, Tensor) else Tensor._make(item)
-        saved.append((tensor, tensor._version))
+                saved.append((tensor, tensor._version, None))
     return tuple(saved)
+
+
+def _position(tensor, outputs):
+    """The index of ``tensor`` among ``outputs`` (by identity), or None."""
+    for i, out in enumerate(outputs):
+        if out is tensor:
+            return i
+    return None
+
+
+def _check_saved_types(raw):
+    for i, t in enumerate(raw or ()):
+        if t is not None and not isinstance(t, Tensor):
+            raise TypeError(f"save_for_backward can only save variables, but argument {i} is of type "
+                            f"{type(t).__name__}")
 
 
 def once_differentiable(backward):

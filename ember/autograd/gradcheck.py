@@ -1,5 +1,7 @@
 """``gradcheck``/``gradgradcheck``: compare autograd's gradients with finite differences."""
 
+import warnings
+
 import numpy as np
 
 from .._tensor import Tensor
@@ -15,26 +17,23 @@ def _as_tuple(x):
     return x if isinstance(x, tuple) else tuple(x) if isinstance(x, list) else (x,)
 
 
-def _differentiable_outputs(func, inputs):
+def _float_outputs(func, inputs):
+    """The floating-point Tensor outputs of ``func(*inputs)``: the ones whose Jacobians are compared."""
     outputs = _as_tuple(func(*inputs))
-    return tuple(o for o in outputs if isinstance(o, Tensor) and o.requires_grad)
+    return tuple(o for o in outputs if isinstance(o, Tensor) and o.dtype.is_floating_point)
 
 
 def _evaluate(func, inputs):
-    """The float64 values of func's differentiable outputs, flattened and joined."""
-    outputs = _as_tuple(func(*inputs))
-    parts = [np.asarray(o._data, dtype=np.float64).ravel() for o in outputs
-             if isinstance(o, Tensor) and o.dtype.is_floating_point]
-    return np.concatenate(parts) if parts else np.zeros(0)
+    """The float64 values of func's floating-point outputs, one flat array per output."""
+    return [np.asarray(o._data, dtype=np.float64).ravel() for o in _float_outputs(func, inputs)]
 
 
 def _numerical_jacobians(func, inputs, wrt, eps):
-    """One (n_outputs x n_input_elements) matrix per input in ``wrt``, by central differences."""
-    jacobians = []
-    for i in wrt:
-        data = inputs[i]._data
-        flat = data.reshape(-1)           # inputs are contiguous copies, so this is a view
-        columns = []
+    """``jacobians[i][j]``: d output_i / d input wrt[j] as an (output size x input size) matrix, by central differences."""
+    n_outputs = [v.size for v in _evaluate(func, inputs)]
+    jacobians = [[np.zeros((n, inputs[j].numel())) for j in wrt] for n in n_outputs]
+    for col, j in enumerate(wrt):
+        flat = inputs[j]._data.reshape(-1)           # inputs are contiguous copies, so this is a view
         for k in range(flat.size):
             original = flat[k].copy()
             flat[k] = original + eps
@@ -42,29 +41,31 @@ def _numerical_jacobians(func, inputs, wrt, eps):
             flat[k] = original - eps
             minus = _evaluate(func, inputs)
             flat[k] = original
-            columns.append((plus - minus) / (2 * eps))
-        n_out = _evaluate(func, inputs).size
-        jacobians.append(np.stack(columns, axis=1) if columns else np.zeros((n_out, 0)))
+            for i, (p, m) in enumerate(zip(plus, minus)):
+                jacobians[i][col][:, k] = (p - m) / (2 * eps)
     return jacobians
 
 
-def _analytical_jacobians(func, inputs, wrt, create_graph=False):
+def _analytical_jacobians(func, inputs, wrt, check_grad_dtypes):
+    """The same matrices from autograd: one backward pass per output element."""
     from . import grad as autograd_grad
-    outputs = _differentiable_outputs(func, inputs)
-    sizes = [o.numel() for o in outputs]
-    total = sum(sizes)
-    jacobians = [np.zeros((total, inputs[i].numel())) for i in wrt]
-    row = 0
-    for out, size in zip(outputs, sizes):
-        for k in range(size):
-            seed = np.zeros(size, dtype=out._data.dtype)
+    outputs = _float_outputs(func, inputs)
+    targets = [inputs[j] for j in wrt]
+    jacobians = [[np.zeros((o.numel(), t.numel())) for t in targets] for o in outputs]
+    for i, out in enumerate(outputs):
+        if not out.requires_grad:
+            continue
+        for k in range(out.numel()):
+            seed = out.xp.zeros(out.numel(), dtype=out._data.dtype)
             seed[k] = 1
-            grads = autograd_grad(out, [inputs[i] for i in wrt], Tensor._make(seed.reshape(out._data.shape)),
-                                  retain_graph=True, allow_unused=True)
-            for j, g in enumerate(grads):
-                if g is not None:
-                    jacobians[j][row] = np.asarray(g._data, dtype=np.float64).ravel()
-            row += 1
+            grads = autograd_grad(out, targets, Tensor._make(seed.reshape(out._data.shape)), retain_graph=True,
+                                  allow_unused=True)
+            for col, (g, t) in enumerate(zip(grads, targets)):
+                if g is None:
+                    continue
+                if check_grad_dtypes and g.dtype is not t.dtype:
+                    raise GradcheckError("Gradient has dtype mismatch")
+                jacobians[i][col][k] = np.asarray(g._data, dtype=np.float64).ravel()
     return jacobians
 
 
@@ -87,6 +88,19 @@ def _fail(message, raise_exception):
     return False
 
 
+def _differentiable_positions(inputs):
+    wrt = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
+    if not wrt:
+        raise ValueError("gradcheck expects at least one input tensor to require gradient, but none of the them "
+                         "have requires_grad=True.")
+    for i in wrt:
+        if inputs[i].dtype.name != "float64":
+            warnings.warn(f"Input #{i} requires gradient and is not a double precision floating point or complex. "
+                          "This check will likely fail if all the inputs are not of double precision floating point "
+                          "or complex. ", UserWarning, stacklevel=3)
+    return wrt
+
+
 def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, nondet_tol=0.0,
               check_undefined_grad=True, check_grad_dtypes=False, check_batched_grad=False,
               check_batched_forward_grad=False, check_forward_ad=False, check_backward_ad=True,
@@ -94,25 +108,24 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
     """True when the gradients of ``func`` at ``inputs`` match central finite differences.
 
     Use float64 inputs with ``requires_grad=True``; ``fast_mode`` compares one random
-    projection instead of whole Jacobians.
+    projection ``v^T J u`` instead of whole Jacobians. A mismatch raises GradcheckError,
+    or returns False with ``raise_exception=False``.
 
     >>> x = ember.randn(3, dtype=ember.float64, requires_grad=True)
     >>> ember.autograd.gradcheck(ember.exp, (x,))
     True
     """
     inputs = _prepare(inputs)
-    wrt = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
-    if not wrt:
-        raise ValueError("gradcheck expects at least one input tensor to require gradient, but none of the them "
-                         "have requires_grad=True.")
+    wrt = _differentiable_positions(inputs)
     if fast_mode:
         return _fast_gradcheck(func, inputs, wrt, eps, atol, rtol, raise_exception)
     numerical = _numerical_jacobians(func, inputs, wrt, eps)
-    analytical = _analytical_jacobians(func, inputs, wrt)
-    for j, (num, ana) in enumerate(zip(numerical, analytical)):
-        if num.shape != ana.shape or not np.allclose(ana, num, rtol=rtol, atol=atol):
-            return _fail(f"Jacobian mismatch for output 0 with respect to input {wrt[j]},\nnumerical:{num}\n"
-                         f"analytical:{ana}\n", raise_exception)
+    analytical = _analytical_jacobians(func, inputs, wrt, check_grad_dtypes)
+    for i, (num_row, ana_row) in enumerate(zip(numerical, analytical)):
+        for col, (num, ana) in enumerate(zip(num_row, ana_row)):
+            if not np.allclose(ana, num, rtol=rtol, atol=atol):
+                return _fail(f"Jacobian mismatch for output {i} with respect to input {wrt[col]},\n"
+                             f"numerical:{num}\nanalytical:{ana}\n", raise_exception)
     return True
 
 
@@ -129,20 +142,23 @@ def _fast_gradcheck(func, inputs, wrt, eps, atol, rtol, raise_exception):
         values = _evaluate(func, inputs)
         for i, orig in zip(wrt, originals):
             inputs[i]._data[...] = orig
-        return values
+        return np.concatenate(values) if values else np.zeros(0)
 
     numerical_ju = (shifted(1) - shifted(-1)) / (2 * eps)
-    outputs = _differentiable_outputs(func, inputs)
+    outputs = [o for o in _float_outputs(func, inputs)]
     vs = [rng.standard_normal(o._data.shape) for o in outputs]
     numerical = float(np.dot(np.concatenate([v.ravel() for v in vs]) if vs else np.zeros(0), numerical_ju))
-    grads = autograd_grad(outputs, [inputs[i] for i in wrt],
-                          [Tensor._make(v.astype(o._data.dtype)) for v, o in zip(vs, outputs)],
-                          allow_unused=True)
-    analytical = sum(float(np.sum(np.asarray(g._data, dtype=np.float64) * u))
-                     for g, u in zip(grads, directions) if g is not None)
+    pairs = [(o, v) for o, v in zip(outputs, vs) if o.requires_grad]
+    analytical = 0.0
+    if pairs:
+        grads = autograd_grad([o for o, _ in pairs], [inputs[i] for i in wrt],
+                              [Tensor._make(v.astype(o._data.dtype)) for o, v in pairs], allow_unused=True)
+        analytical = sum(float(np.sum(np.asarray(g._data, dtype=np.float64) * u))
+                         for g, u in zip(grads, directions) if g is not None)
     if not np.isclose(analytical, numerical, rtol=rtol, atol=atol):
-        return _fail(f"Jacobian mismatch (fast mode): analytical v^T J u = {analytical}, numerical = "
-                     f"{numerical}\n", raise_exception)
+        return _fail(f"Jacobian mismatch for output 0 with respect to input 0,\nnumerical:{numerical}\n"
+                     f"analytical:{analytical}\n\nThe above quantities relating the numerical and analytical "
+                     "jacobians are computed in fast mode (v^T J u for random u and v).\n", raise_exception)
     return True
 
 
@@ -158,7 +174,7 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
     """
     from . import grad as autograd_grad
     inputs = _prepare(inputs)
-    outputs = _differentiable_outputs(func, inputs)
+    outputs = [o for o in _float_outputs(func, inputs) if o.requires_grad]
     rng = np.random.default_rng(1)
     if grad_outputs is None:
         grad_outputs = [Tensor._make(rng.standard_normal(o._data.shape).astype(o._data.dtype)).requires_grad_()
@@ -170,9 +186,9 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
 
     def first_derivatives(*args):
         ins, gos = args[:n_inputs], args[n_inputs:]
-        outs = _differentiable_outputs(func, ins)
+        outs = [o for o in _float_outputs(func, ins) if o.requires_grad]
         grads = autograd_grad(outs, [ins[i] for i in wrt], gos, create_graph=True, allow_unused=True)
         return tuple(g for g in grads if g is not None)
 
     return gradcheck(first_derivatives, tuple(inputs) + tuple(grad_outputs), eps=eps, atol=atol, rtol=rtol,
-                     raise_exception=raise_exception, fast_mode=fast_mode)
+                     raise_exception=raise_exception, check_grad_dtypes=check_grad_dtypes, fast_mode=fast_mode)
