@@ -23,7 +23,8 @@ from . import _creation, random, linalg
 from .ops import attach_tensor_methods as _attach
 from .ops._util import broadcast_shapes
 
-_attach(_creation, random)
+_attach(_creation, random, linalg)
+globals().update(linalg.TORCH_FUNCTIONS)   # torch.det, torch.svd, ...: the older linalg names
 
 
 def __getattr__(name):

@@ -137,7 +137,8 @@ def _checked_cast(raw, target, check_floats=False):
             limit = float(_dtype.finfo(target).max)
             if (np.isfinite(raw) & (np.abs(raw) > limit)).any():
                 raise RuntimeError(f"value cannot be converted to type {target.name} without overflow")
-        return raw.astype(np_target)
+        with np.errstate(over="ignore"):          # too large for the type: inf, as in PyTorch
+            return raw.astype(np_target)
     info = np.iinfo(np_target)
     low = -info.max if info.min == 0 and raw.dtype.kind != "f" else info.min
     with np.errstate(invalid="ignore"):
@@ -501,9 +502,15 @@ def empty_strided(size, stride, *, dtype=None, layout=None, device=None, require
 
 # ----------------------------------------------------------------------------- *_like
 
-def _like(input, dtype, fn):
-    _check_tensor(input, "input", fn)
-    return _dtype.to_dtype(dtype) if dtype is not None else input.dtype
+def _like(input, dtype, fill, fn):
+    """An array shaped (and laid out in memory) like ``input``, made by ``fill(xp, like, dtype)``.
+
+    As in PyTorch, a dense layout such as a transpose is kept.
+    """
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{fn}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    target = _dtype.to_dtype(dtype) if dtype is not None else input.dtype
+    return fill(array_module(input._data), input._data, target)
 
 
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
@@ -512,9 +519,8 @@ def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fal
     >>> ember.zeros_like(ember.tensor([1, 2]))
     tensor([0, 0])
     """
-    target = _like(input, dtype, "zeros_like")
-    return _finish(array_module(input._data).zeros_like(input._data, dtype=target.np_dtype), device,
-                   requires_grad)
+    array = _like(input, dtype, lambda xp, like, d: xp.zeros_like(like, dtype=d.np_dtype), "zeros_like")
+    return _finish(array, device, requires_grad)
 
 
 def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
@@ -523,9 +529,8 @@ def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fals
     >>> ember.ones_like(ember.zeros(2))
     tensor([1., 1.])
     """
-    target = _like(input, dtype, "ones_like")
-    return _finish(array_module(input._data).ones_like(input._data, dtype=target.np_dtype), device,
-                   requires_grad)
+    array = _like(input, dtype, lambda xp, like, d: xp.ones_like(like, dtype=d.np_dtype), "ones_like")
+    return _finish(array, device, requires_grad)
 
 
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
@@ -534,9 +539,8 @@ def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fal
     >>> ember.empty_like(ember.zeros(2, 3)).shape
     ember.Size([2, 3])
     """
-    target = _like(input, dtype, "empty_like")
-    return _finish(array_module(input._data).empty_like(input._data, dtype=target.np_dtype), device,
-                   requires_grad)
+    array = _like(input, dtype, lambda xp, like, d: xp.empty_like(like, dtype=d.np_dtype), "empty_like")
+    return _finish(array, device, requires_grad)
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
@@ -546,10 +550,11 @@ def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requir
     >>> ember.full_like(ember.tensor([1, 2]), 2.7)
     tensor([2, 2])
     """
-    target = _like(input, dtype, "full_like")
-    value = _checked_cast(np.array(_number(fill_value, "fill_value", "full_like")), target, check_floats=True)
-    return _finish(array_module(input._data).full_like(input._data, value, dtype=target.np_dtype), device,
-                   requires_grad)
+    number = _number(fill_value, "fill_value", "full_like")
+
+    def fill(xp, like, d):
+        return xp.full_like(like, _checked_cast(np.array(number), d, check_floats=True), dtype=d.np_dtype)
+    return _finish(_like(input, dtype, fill, "full_like"), device, requires_grad)
 
 
 # ----------------------------------------------------------------------------- ranges
@@ -645,13 +650,14 @@ def range(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devic
 def _linspace_values(start, end, steps, target):
     """``steps`` evenly spaced values from ``start`` to ``end``, each half computed from its own end.
 
-    Integer outputs truncate the bounds first and the values last, as PyTorch does.
+    Floats are computed in the output dtype; integer outputs truncate the bounds first
+    and the values last, as PyTorch does.
     """
     if not target.is_floating_point:
-        start, end = int(start), int(end)
+        start, end = (int(_checked_cast(np.array(v), target)) for v in (start, end))
         compute = np.float64
     else:
-        compute = np.float64 if target is _dtype.float64 else np.float32
+        compute = target.np_dtype.type
     start, end = compute(start), compute(end)
     index = np.arange(steps)
     if steps == 1:

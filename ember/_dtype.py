@@ -236,11 +236,11 @@ class finfo:
         self.max = _builtin_float(info.max)
         self.min = _builtin_float(info.min)
         self.tiny = self.smallest_normal = _builtin_float(info.smallest_normal)
-        self.resolution = _builtin_float(info.resolution)
+        self.resolution = 10.0 ** -info.precision
 
     def __repr__(self):
-        return (f"finfo(resolution={self.resolution}, min={self.min}, max={self.max}, eps={self.eps}, "
-                f"smallest_normal={self.smallest_normal}, tiny={self.tiny}, dtype={self.dtype})")
+        return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, eps={self.eps:g}, "
+                f"smallest_normal={self.smallest_normal:g}, tiny={self.tiny:g}, dtype={self.dtype})")
 
 
 class iinfo:
@@ -248,16 +248,16 @@ class iinfo:
 
     def __init__(self, type):
         d = to_dtype(type)
-        if d.is_floating_point:
-            raise TypeError(f"iinfo expects an integer dtype, got {d}")
-        info = np.iinfo(np.uint8) if d is bool else np.iinfo(d.np_dtype)
+        if d.is_floating_point or d is bool:
+            raise TypeError(f"{d} is not supported by ember.iinfo")
+        info = np.iinfo(d.np_dtype)
         self.dtype = d.name
-        self.bits = 8 if d is bool else d.itemsize * 8
-        self.max = 1 if d is bool else _builtin_int(info.max)
-        self.min = 0 if d is bool else _builtin_int(info.min)
+        self.bits = d.itemsize * 8
+        self.max = _builtin_int(info.max)
+        self.min = _builtin_int(info.min)
 
     def __repr__(self):
-        return f"iinfo(min={self.min}, max={self.max}, dtype={self.dtype})"
+        return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"
 
 
 def is_floating_point(input):

@@ -105,13 +105,15 @@ class Tensor:
     def __init__(self, *args, dtype=None, device=None):
         check_available(to_device(device))
         d = _dtype.to_dtype(dtype) if dtype is not None else _dtype.get_default_dtype()
+        if len(args) == 1 and isinstance(args[0], (float, bool, np.generic)):
+            raise TypeError(f"new(): data must be a sequence (got {type(args[0]).__name__})")
         if len(args) == 1 and not isinstance(args[0], int):
             arr = _to_array(args[0]).astype(d.np_dtype, copy=True) if not isinstance(args[0], Size) \
                 else np.empty(tuple(args[0]), dtype=d.np_dtype)
         else:
             if not all(isinstance(a, int) for a in args):
                 raise TypeError(f"Tensor(): expected sizes as ints or one data argument, got {args!r}")
-            arr = np.empty(args, dtype=d.np_dtype)
+            arr = np.empty(args if args else (0,), dtype=d.np_dtype)
         self._init(arr)
 
     def _init(self, array, requires_grad=False):
@@ -196,6 +198,8 @@ class Tensor:
         """Strides in elements, as PyTorch reports them."""
         item = self._data.itemsize
         strides = tuple(s // item for s in self._data.strides)
+        if self._data.size == 0:    # NumPy gives empty arrays zero strides; PyTorch keeps C order
+            strides = tuple(int(np.prod(self._data.shape[i + 1:])) for i in range(self._data.ndim))
         return strides if dim is None else strides[self._wrap_dim(dim)]
 
     def storage_offset(self):
@@ -243,7 +247,7 @@ class Tensor:
     def requires_grad(self, value):
         if self._grad_fn is not None:
             if value:
-                return
+                raise RuntimeError("you can only change requires_grad flags of leaf variables.")
             raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want to "
                                "use a computed variable in a subgraph that doesn't require differentiation "
                                "use var_no_grad = var.detach().")
@@ -254,7 +258,8 @@ class Tensor:
 
     def requires_grad_(self, requires_grad=True):
         """Set ``requires_grad`` in place and return self."""
-        self.requires_grad = requires_grad
+        if not (requires_grad and self._grad_fn is not None):     # True on a non-leaf is allowed: no-op
+            self.requires_grad = requires_grad
         return self
 
     @property
@@ -356,10 +361,16 @@ class Tensor:
         return bool(self._data.reshape(()))
 
     def __float__(self):
+        self._check_one_element()
         return float(self.item())
 
     def __int__(self):
+        self._check_one_element()
         return int(self.item())
+
+    def _check_one_element(self):
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
 
     def __complex__(self):
         return complex(self.item())
@@ -493,6 +504,10 @@ class Tensor:
         if result.dtype is not self.dtype and not _dtype.can_cast(result.dtype, self.dtype):
             raise RuntimeError(f"result type {_type_word(result.dtype)} can't be cast to the desired output "
                                f"type {_type_word(self.dtype)}")
+        if self._data.size and any(step == 0 and n > 1 for step, n in zip(self._data.strides,
+                                                                          self._data.shape)):   # expanded views
+            raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
+                               "single memory location. Please clone() the tensor before performing the operation.")
         self._check_inplace()
         if result._grad_fn is not None:
             from .autograd.function import preserve_saved_values

@@ -74,7 +74,7 @@ class _Formatter:
         if shown.size == 0:
             return
         magnitude = np.abs(shown.astype(np.float64))
-        smallest, largest = magnitude.min(), magnitude.max()
+        smallest, largest = float(magnitude.min()), float(magnitude.max())
         self.int_mode = bool(np.all(shown == np.ceil(shown)))
         sci = PRINT_OPTIONS["sci_mode"]
         self.sci_mode = sci if sci is not None else bool(largest / smallest > 1000.0 or largest > 1.0e8

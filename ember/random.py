@@ -543,8 +543,9 @@ def uniform_(self, from_=0, to=1, *, generator=None):
     if from_ > to:
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={from_} > to={to}")
     self._check_inplace()
-    u = _uniform_array(_numpy_generator(generator), tuple(self.shape), self.dtype).astype(np.float64)
-    return _fill_sampled(self, "UniformBackward0", from_ + (to - from_) * u)
+    u = _uniform_array(_numpy_generator(generator), tuple(self.shape), self.dtype)
+    work = u.dtype.type if u.dtype.itemsize >= 4 else np.float32
+    return _fill_sampled(self, "UniformBackward0", u.astype(work, copy=False) * work(to - from_) + work(from_))
 
 
 def normal_(self, mean=0, std=1, *, generator=None):
@@ -557,7 +558,8 @@ def normal_(self, mean=0, std=1, *, generator=None):
     _check_std(std)
     self._check_inplace()
     noise = _normal_array(_numpy_generator(generator), tuple(self.shape), self.dtype)
-    return _fill_sampled(self, "NormalBackward0", mean + std * noise)
+    work = noise.dtype.type
+    return _fill_sampled(self, "NormalBackward0", noise * work(std) + work(mean))
 
 
 _UNSET = object()

@@ -40,6 +40,7 @@ class BackwardNode:
     _tensor_hooks = None       # {output_nr: [hook]} from Tensor.register_hook on outputs
     _retained = None           # {output_nr: weakref to Tensor} from Tensor.retain_grad
     _anomaly_trace = None
+    _tensor_args = None        # custom Functions with non-Tensor args: (Tensor positions, number of args)
     materialize_grads = True
 
     def __init__(self):
@@ -53,6 +54,13 @@ class BackwardNode:
     def name(self):
         """The node's name, e.g. ``'MulBackward0'``."""
         return type(self).__name__
+
+    @property
+    def metadata(self):
+        """A dict for users' own annotations of this node (as PyTorch's ``grad_fn.metadata``)."""
+        if "_metadata" not in self.__dict__:
+            self._metadata = {}
+        return self._metadata
 
     def __repr__(self):
         return f"<{type(self).__name__} object at {hex(id(self))}>"
@@ -116,14 +124,25 @@ class BackwardNode:
         result = forward_cls.backward(self, *grads)
         if not isinstance(result, tuple):
             result = (result,)
-        n_inputs = len(self.next_functions)
+        n_inputs = len(self.next_functions) if self._tensor_args is None else self._tensor_args[1]
         if len(result) != n_inputs:
             if len(result) > n_inputs and all(r is None for r in result[n_inputs:]):
                 result = result[:n_inputs]
             else:
                 raise RuntimeError(f"function {self.name()} returned an incorrect number of gradients "
                                    f"(expected {n_inputs}, got {len(result)})")
+        if self._tensor_args is not None:
+            result = self._tensor_gradients(result)
         return result
+
+    def _tensor_gradients(self, result):
+        """Keep the gradients of a custom Function's Tensor arguments (the others must be None)."""
+        positions = self._tensor_args[0]
+        for i, g in enumerate(result):
+            if g is not None and i not in positions:
+                raise RuntimeError(f"function {self.name()} returned a gradient different than None at position "
+                                   f"{i + 1}, but the corresponding forward input was not a Variable")
+        return tuple(result[i] for i in positions)
 
 
 def _zeros_like_meta(meta):
@@ -292,7 +311,7 @@ def _copied_entry(entry, tensor, box, copies):
 
 
 def _record_anomaly(node):
-    from .anomaly_mode import is_anomaly_enabled, capture_stack
+    from .anomaly_mode import capture_stack, is_anomaly_enabled
     if is_anomaly_enabled():
         node._anomaly_trace = capture_stack()
 
@@ -363,7 +382,10 @@ class Function:
             t._bump_version()
         if record:
             ctx.needs_input_grad = needs
-            ctx.next_functions = tuple(_edge(a) if need else _NONE_EDGE for a, need in zip(args, needs))
+            positions = tuple(i for i, a in enumerate(args) if isinstance(a, Tensor))
+            ctx.next_functions = tuple(_edge(args[i]) if needs[i] else _NONE_EDGE for i in positions)
+            if len(positions) != len(args):         # next_functions cover the Tensor arguments only
+                ctx._tensor_args = (positions, len(args))
             non_diff = {id(t) for t in ctx._non_differentiable}
             metas = []
             for i, out in enumerate(processed):

@@ -17,19 +17,21 @@ def _as_tuple(x):
     return x if isinstance(x, tuple) else tuple(x) if isinstance(x, list) else (x,)
 
 
-def _float_outputs(func, inputs):
-    """The floating-point Tensor outputs of ``func(*inputs)``: the ones whose Jacobians are compared."""
+def _differentiable_outputs(func, inputs):
+    """The differentiable outputs of ``func(*inputs)``: the ones whose Jacobians are compared."""
     outputs = _as_tuple(func(*inputs))
-    return tuple(o for o in outputs if isinstance(o, Tensor) and o.dtype.is_floating_point)
+    return tuple(o for o in outputs if isinstance(o, Tensor) and o.dtype.is_floating_point and o.requires_grad)
 
 
 def _evaluate(func, inputs):
     """The float64 values of func's floating-point outputs, one flat array per output."""
-    return [np.asarray(o._data, dtype=np.float64).ravel() for o in _float_outputs(func, inputs)]
+    # copies, because an output may be a view of the input that is being perturbed
+    return [np.array(o._data, dtype=np.float64).ravel() for o in _differentiable_outputs(func, inputs)]
 
 
 def _numerical_jacobians(func, inputs, wrt, eps):
-    """``jacobians[i][j]``: d output_i / d input wrt[j] as an (output size x input size) matrix, by central differences."""
+    """``jacobians[i][j]``: d output_i / d input wrt[j], an (output size x input size) matrix, by central
+    differences."""
     n_outputs = [v.size for v in _evaluate(func, inputs)]
     jacobians = [[np.zeros((n, inputs[j].numel())) for j in wrt] for n in n_outputs]
     for col, j in enumerate(wrt):
@@ -49,12 +51,10 @@ def _numerical_jacobians(func, inputs, wrt, eps):
 def _analytical_jacobians(func, inputs, wrt, check_grad_dtypes):
     """The same matrices from autograd: one backward pass per output element."""
     from . import grad as autograd_grad
-    outputs = _float_outputs(func, inputs)
+    outputs = _differentiable_outputs(func, inputs)
     targets = [inputs[j] for j in wrt]
     jacobians = [[np.zeros((o.numel(), t.numel())) for t in targets] for o in outputs]
     for i, out in enumerate(outputs):
-        if not out.requires_grad:
-            continue
         for k in range(out.numel()):
             seed = out.xp.zeros(out.numel(), dtype=out._data.dtype)
             seed[k] = 1
@@ -145,10 +145,10 @@ def _fast_gradcheck(func, inputs, wrt, eps, atol, rtol, raise_exception):
         return np.concatenate(values) if values else np.zeros(0)
 
     numerical_ju = (shifted(1) - shifted(-1)) / (2 * eps)
-    outputs = [o for o in _float_outputs(func, inputs)]
+    outputs = [o for o in _differentiable_outputs(func, inputs)]
     vs = [rng.standard_normal(o._data.shape) for o in outputs]
     numerical = float(np.dot(np.concatenate([v.ravel() for v in vs]) if vs else np.zeros(0), numerical_ju))
-    pairs = [(o, v) for o, v in zip(outputs, vs) if o.requires_grad]
+    pairs = list(zip(outputs, vs))
     analytical = 0.0
     if pairs:
         grads = autograd_grad([o for o, _ in pairs], [inputs[i] for i in wrt],
@@ -174,7 +174,7 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
     """
     from . import grad as autograd_grad
     inputs = _prepare(inputs)
-    outputs = [o for o in _float_outputs(func, inputs) if o.requires_grad]
+    outputs = list(_differentiable_outputs(func, inputs))
     rng = np.random.default_rng(1)
     if grad_outputs is None:
         grad_outputs = [Tensor._make(rng.standard_normal(o._data.shape).astype(o._data.dtype)).requires_grad_()
@@ -186,7 +186,7 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
 
     def first_derivatives(*args):
         ins, gos = args[:n_inputs], args[n_inputs:]
-        outs = [o for o in _float_outputs(func, ins) if o.requires_grad]
+        outs = list(_differentiable_outputs(func, ins))
         grads = autograd_grad(outs, [ins[i] for i in wrt], gos, create_graph=True, allow_unused=True)
         return tuple(g for g in grads if g is not None)
 

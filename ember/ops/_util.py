@@ -27,7 +27,7 @@ def promote_operands(*operands):
         if isinstance(op, Tensor):
             converted.append(op if op._data.dtype == result.np_dtype else op._cast(result))
         else:
-            converted.append(np.asarray(op, dtype=result.np_dtype))
+            converted.append(np.asarray(op).astype(result.np_dtype))   # ints wrap as in PyTorch (uint8 + 300)
     return converted, result
 
 

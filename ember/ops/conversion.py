@@ -9,8 +9,8 @@ __all__ = ["clone"]
 
 class Clone(Primitive):
     @staticmethod
-    def forward(ctx, x):
-        return x.copy()
+    def forward(ctx, x, *, order="C"):
+        return x.copy(order=order)
 
     @staticmethod
     def backward(ctx, grad):
@@ -40,7 +40,7 @@ def clone(input, *, memory_format=None):
     >>> ember.tensor([1, 2]).clone()
     tensor([1, 2])
     """
-    return Clone.apply(input)
+    return Clone.apply(input, order="K")     # keeps a dense layout such as a transpose, as PyTorch does
 
 
 def contiguous(self, memory_format=None):

@@ -20,7 +20,7 @@ from ..autograd.function import Primitive
 from ._util import as_float_input, broadcast_shapes, check_tensor, promote_operands
 
 __all__ = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "floor_divide", "neg",
-           "negative", "positive", "pow", "float_power", "square", "round", "logit", "nan_to_num", "polygamma"]
+           "negative", "positive", "pow", "float_power", "square", "round", "relu", "logit", "nan_to_num", "polygamma"]
 
 # How a function treats integer and bool inputs.
 FLOAT = "float"           # they are computed in the default float dtype (exp of an int tensor is float32)
@@ -30,6 +30,7 @@ ANY = "any"               # every dtype keeps its dtype (sign of a bool tensor i
 
 LN2, LN10 = math.log(2.0), math.log(10.0)
 TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+HALF_SQRT_PI = math.sqrt(math.pi) / 2
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -171,6 +172,7 @@ def _clenshaw(xp, coefficients, u):
 
 def _erfc_positive(xp, z, terms):
     """erfc(z) for z >= 0.5; exp(-z^2) is split so that large z keep full relative precision."""
+    z = xp.minimum(z, 30.0)     # erfc underflows to 0 from 27.3 on; this keeps inf out of the arithmetic
     t = 2 / (2 + z)
     head = xp.floor(z * 4096) / 4096
     tail = (head - z) * (head + z)
@@ -281,10 +283,14 @@ def _digamma_array(xp, x):
     return out.astype(x.dtype)
 
 
+_POLYGAMMA_LOWEST = 1e4     # below -1e4 the shifting sum would take too long; polygamma gives NaN there
+
+
 def _polygamma_array(xp, n, x):
     """psi^(n)(x) = (-1)^(n+1) n! zeta(n + 1, x) for n >= 1: a direct sum up to x >= 20, then asymptotics."""
     s = n + 1
     z = x.astype(np.float64)
+    z = xp.where(z < -_POLYGAMMA_LOWEST, np.nan, z)
     total = xp.zeros_like(z)
     low = z < 20
     while low.any():
@@ -383,7 +389,7 @@ def _sinc_slope(x, y):
     """d sinc/dx = (cos(pi x) - sinc(x)) / x, taken as 0 at x = 0 (PyTorch's rule)."""
     zero = x == 0
     safe = _select(zero, 1, x)
-    return _select(zero, 0, (cos(math.pi * safe) - y) / safe)
+    return _select(zero, 0, ((math.pi * safe).cos() - y) / safe)
 
 
 def _zero_grad(x, y, g):
@@ -402,25 +408,25 @@ _UNARY = {
     "log10": ("The base-10 logarithm", lambda xp, x: xp.log10(x), lambda x, y, g: g / (x * LN10)),
     "sqrt": ("The square root", lambda xp, x: xp.sqrt(x), lambda x, y, g: g / (2 * y)),
     "rsqrt": ("1 / sqrt(input)", lambda xp, x: 1 / xp.sqrt(x), lambda x, y, g: -0.5 * g * y * y * y),
-    "sin": ("The sine", lambda xp, x: xp.sin(x), lambda x, y, g: g * cos(x)),
-    "cos": ("The cosine", lambda xp, x: xp.cos(x), lambda x, y, g: g * -sin(x)),
+    "sin": ("The sine", lambda xp, x: xp.sin(x), lambda x, y, g: g * x.cos()),
+    "cos": ("The cosine", lambda xp, x: xp.cos(x), lambda x, y, g: g * -x.sin()),
     "tan": ("The tangent", lambda xp, x: xp.tan(x), lambda x, y, g: g * (1 + y * y)),
-    "asin": ("The arcsine", lambda xp, x: xp.arcsin(x), lambda x, y, g: g * rsqrt(1 - x * x)),
-    "acos": ("The arccosine", lambda xp, x: xp.arccos(x), lambda x, y, g: g * -rsqrt(1 - x * x)),
+    "asin": ("The arcsine", lambda xp, x: xp.arcsin(x), lambda x, y, g: g * (1 - x * x).rsqrt()),
+    "acos": ("The arccosine", lambda xp, x: xp.arccos(x), lambda x, y, g: g * -(1 - x * x).rsqrt()),
     "atan": ("The arctangent", lambda xp, x: xp.arctan(x), lambda x, y, g: g / (x * x + 1)),
-    "sinh": ("The hyperbolic sine", lambda xp, x: xp.sinh(x), lambda x, y, g: g * cosh(x)),
-    "cosh": ("The hyperbolic cosine", lambda xp, x: xp.cosh(x), lambda x, y, g: g * sinh(x)),
+    "sinh": ("The hyperbolic sine", lambda xp, x: xp.sinh(x), lambda x, y, g: g * x.cosh()),
+    "cosh": ("The hyperbolic cosine", lambda xp, x: xp.cosh(x), lambda x, y, g: g * x.sinh()),
     "tanh": ("The hyperbolic tangent", lambda xp, x: xp.tanh(x), lambda x, y, g: g * (1 - y * y)),
-    "asinh": ("The inverse hyperbolic sine", lambda xp, x: xp.arcsinh(x), lambda x, y, g: g * rsqrt(x * x + 1)),
-    "acosh": ("The inverse hyperbolic cosine", lambda xp, x: xp.arccosh(x), lambda x, y, g: g * rsqrt(x * x - 1)),
+    "asinh": ("The inverse hyperbolic sine", lambda xp, x: xp.arcsinh(x), lambda x, y, g: g * (x * x + 1).rsqrt()),
+    "acosh": ("The inverse hyperbolic cosine", lambda xp, x: xp.arccosh(x), lambda x, y, g: g * (x * x - 1).rsqrt()),
     "atanh": ("The inverse hyperbolic tangent", lambda xp, x: xp.arctanh(x), lambda x, y, g: g / (1 - x * x)),
     "sigmoid": ("The logistic function 1 / (1 + exp(-input))", lambda xp, x: 1 / (1 + xp.exp(-x)),
                 lambda x, y, g: g * y * (1 - y)),
-    "erf": ("The error function", _erf_array, lambda x, y, g: g * TWO_OVER_SQRT_PI * exp(-x * x)),
+    "erf": ("The error function", _erf_array, lambda x, y, g: g * TWO_OVER_SQRT_PI * (-x * x).exp()),
     "erfc": ("The complementary error function 1 - erf(input)", _erfc_array,
-             lambda x, y, g: g * -TWO_OVER_SQRT_PI * exp(-x * x)),
-    "erfinv": ("The inverse error function", _erfinv_array, lambda x, y, g: g * (math.sqrt(math.pi) / 2) * exp(y * y)),
-    "lgamma": ("log|Gamma(input)|", _lgamma_array, lambda x, y, g: g * digamma(x)),
+             lambda x, y, g: g * -TWO_OVER_SQRT_PI * (-x * x).exp()),
+    "erfinv": ("The inverse error function", _erfinv_array, lambda x, y, g: g * HALF_SQRT_PI * (y * y).exp()),
+    "lgamma": ("log|Gamma(input)|", _lgamma_array, lambda x, y, g: g * x.digamma()),
     "digamma": ("The digamma function, the derivative of lgamma", _digamma_array,
                 lambda x, y, g: g * Polygamma.apply(x, n=1)),
     "reciprocal": ("1 / input", lambda xp, x: 1 / x, lambda x, y, g: -g * y * y),
@@ -431,12 +437,10 @@ _UNARY = {
 
 _UNARY_INTEGRAL = {
     # Integer inputs keep their dtype (floor of an int tensor is itself); bool is not implemented.
-    "abs": ("The absolute value", lambda xp, x: xp.abs(x), lambda x, y, g: g * sgn(x)),
+    "abs": ("The absolute value", lambda xp, x: xp.abs(x), lambda x, y, g: g * x.sgn()),
     "floor": ("The largest integer not above input", _same_for_integers(lambda xp, x: xp.floor(x)), _zero_grad),
     "ceil": ("The smallest integer not below input", _same_for_integers(lambda xp, x: xp.ceil(x)), _zero_grad),
     "trunc": ("input rounded toward zero", _same_for_integers(lambda xp, x: xp.trunc(x)), _zero_grad),
-    "relu": ("max(input, 0)", lambda xp, x: xp.maximum(x, 0).astype(x.dtype),
-             lambda x, y, g: _select(y > 0, g, 0)),
 }
 
 _UNARY_FLOATING = {
@@ -455,9 +459,6 @@ for _table, _dtypes in ((_UNARY, FLOAT), (_UNARY_INTEGRAL, INTEGRAL), (_UNARY_FL
                         (_UNARY_ANY, ANY)):
     for _name, (_what, _fn, _derivative) in _table.items():
         _UNARY_OPS[_name] = _unary(_name, _what, _fn, _derivative, _dtypes)
-_UNARY_OPS["round"] = _unary("round", "input rounded to the nearest integer, halves to even",
-                             _same_for_integers(lambda xp, x: xp.rint(x)), _zero_grad, INTEGRAL)
-_round_to_integer = _UNARY_OPS.pop("round")
 globals().update(_UNARY_OPS)
 __all__ += list(_UNARY_OPS)
 
@@ -465,23 +466,22 @@ _ALIASES = {"absolute": "abs", "arcsin": "asin", "arccos": "acos", "arctan": "at
             "arccosh": "acosh", "arctanh": "atanh", "fix": "trunc", "clip": "clamp", "arctan2": "atan2",
             "not_equal": "ne", "less": "lt", "less_equal": "le", "greater": "gt", "greater_equal": "ge"}
 
-
-def _relu_input_check(input):
-    if isinstance(input, Tensor) and input.dtype is _dtype.bool:
-        raise RuntimeError("Boolean inputs not supported for relu")
-
-
-_relu_table_op = relu
+# Unary ops whose public function adds an argument or a check to the table-built one.
+_relu = _unary("relu", "max(input, 0)", lambda xp, x: xp.maximum(x, 0).astype(x.dtype),
+               lambda x, y, g: _select(y > 0, g, 0), INTEGRAL)
+_round_to_integer = _unary("round", "input rounded to the nearest integer, halves to even",
+                           _same_for_integers(lambda xp, x: xp.rint(x)), _zero_grad, INTEGRAL)
 
 
-def relu(input, *, out=None):  # noqa: F811  (the table op, with PyTorch's bool error)
+def relu(input, *, out=None):
     """``max(input, 0)``, elementwise; integer tensors stay integer.
 
     >>> ember.relu(ember.tensor([-1.0, 2.0]))
     tensor([0., 2.])
     """
-    _relu_input_check(input)
-    return _relu_table_op(input, out=out)
+    if isinstance(input, Tensor) and input.dtype is _dtype.bool:
+        raise RuntimeError("Boolean inputs not supported for relu")
+    return _relu(input, out=out)
 
 
 class RoundDecimals(Primitive):
@@ -489,7 +489,7 @@ class RoundDecimals(Primitive):
 
     @staticmethod
     def forward(ctx, x, *, decimals):
-        scale = x.dtype.type(10.0 ** abs(decimals))
+        scale = x.dtype.type(10.0 ** (decimals if decimals > 0 else -decimals))
         xp = array_module(x)
         with np.errstate(all="ignore"):
             if decimals > 0:
@@ -557,7 +557,7 @@ class NanToNum(Primitive):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        return grad * isfinite(x)
+        return grad * x.isfinite()
 
 
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
@@ -643,7 +643,8 @@ def _predicate(name, what, float_fn, integral_fn):
         return _into(out, _as_tensor_result(fn(array_module(x), x)), name)
 
     op.__name__ = name
-    op.__doc__ = f"{what} (a bool tensor).\n\n    >>> ember.{name}(ember.tensor([1.0, float('inf'), float('nan')]))\n    "
+    op.__doc__ = f"{what} (a bool tensor).\n\n" \
+                 f"    >>> ember.{name}(ember.tensor([1.0, float('inf'), float('nan')]))\n    "
     return op
 
 
@@ -766,6 +767,9 @@ def sub(input, other, *, alpha=1, out=None):
     if _is_bool(input) and _is_bool(other):
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the "
                            "`^` or `logical_xor()` operator instead.")
+    if _is_bool(input) or _is_bool(other):
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying "
+                           "to invert a mask, use the `~` or `logical_not()` operator instead.")
     (a, b), _ = promote_operands(input, _scaled(other, alpha, "sub"))
     return _into(out, Sub.apply(a, b), "sub")
 
@@ -855,7 +859,7 @@ class Pow(Primitive):
         if ctx.needs_input_grad[1]:
             # log(base) is taken as 0 where base is 0 and exponent >= 0: 0 ** e contributes no exponent gradient
             zero_base = (base == 0) & (exponent >= 0)
-            grad_exponent = grad * y * log(_select(zero_base, 1, base))
+            grad_exponent = grad * y * _select(zero_base, 1, base).log()
         return grad_base, grad_exponent
 
 
@@ -989,29 +993,30 @@ _BINARY = {
     "minimum": ("The smaller of input and other (NaN wins)", lambda xp, a, b: xp.minimum(a, b),
                 lambda a, b, y, g: _tie_share(g, a, b, a > b), lambda a, b, y, g: _tie_share(g, a, b, a < b)),
     "fmax": ("The larger of input and other, ignoring a NaN", lambda xp, a, b: xp.fmax(a, b),
-             lambda a, b, y, g: _select((a >= b) | isnan(b), g, 0),
-             lambda a, b, y, g: _select((a >= b) | isnan(b), 0, g)),
+             lambda a, b, y, g: _select((a >= b) | b.isnan(), g, 0),
+             lambda a, b, y, g: _select((a >= b) | b.isnan(), 0, g)),
     "fmin": ("The smaller of input and other, ignoring a NaN", lambda xp, a, b: xp.fmin(a, b),
-             lambda a, b, y, g: _select((a <= b) | isnan(b), g, 0),
-             lambda a, b, y, g: _select((a <= b) | isnan(b), 0, g)),
+             lambda a, b, y, g: _select((a <= b) | b.isnan(), g, 0),
+             lambda a, b, y, g: _select((a <= b) | b.isnan(), 0, g)),
     "fmod": ("The remainder of input / other with the sign of input (C's fmod)", _fmod_array,
              lambda a, b, y, g: g, lambda a, b, y, g: -g * div(a, b, rounding_mode="trunc")),
     "remainder": ("The remainder of input / other with the sign of other (Python's %)", _remainder_array,
                   lambda a, b, y, g: g, lambda a, b, y, g: -g * div(a, b, rounding_mode="floor")),
     "atan2": ("The angle of the point (other, input), arctan(input / other) in the right quadrant",
               lambda xp, a, b: xp.arctan2(a, b),
-              lambda a, b, y, g: g * b / _atan2_denominator(a, b), lambda a, b, y, g: g * -a / _atan2_denominator(a, b)),
+              lambda a, b, y, g: g * b / _atan2_denominator(a, b),
+              lambda a, b, y, g: g * -a / _atan2_denominator(a, b)),
     "hypot": ("sqrt(input ** 2 + other ** 2)", lambda xp, a, b: xp.hypot(a, b),
               lambda a, b, y, g: g * a / y, lambda a, b, y, g: g * b / y),
     "copysign": ("The magnitude of input with the sign of other", lambda xp, a, b: xp.copysign(a, b),
                  lambda a, b, y, g: g * _select(a == 0, 0, y / _select(a == 0, 1, a)),
                  lambda a, b, y, g: _zeros_like(g)),
     "logaddexp": ("log(exp(input) + exp(other)) without overflow", lambda xp, a, b: xp.logaddexp(a, b),
-                  lambda a, b, y, g: g / (1 + exp(b - a)), lambda a, b, y, g: g / (1 + exp(a - b))),
+                  lambda a, b, y, g: g / (1 + (b - a).exp()), lambda a, b, y, g: g / (1 + (a - b).exp())),
     "logaddexp2": ("log2(2 ** input + 2 ** other) without overflow", lambda xp, a, b: xp.logaddexp2(a, b),
-                   lambda a, b, y, g: g / (1 + exp2(b - a)), lambda a, b, y, g: g / (1 + exp2(a - b))),
+                   lambda a, b, y, g: g / (1 + (b - a).exp2()), lambda a, b, y, g: g / (1 + (a - b).exp2())),
     "xlogy": ("input * log(other), and 0 where input is 0", _xlogy_array,
-              lambda a, b, y, g: _select((a == 0) & (b <= 0), 0, xlogy(g, b)), lambda a, b, y, g: g * a / b),
+              lambda a, b, y, g: _select((a == 0) & (b <= 0), 0, g.xlogy(b)), lambda a, b, y, g: g * a / b),
 }
 
 _BINARY_DTYPES = {"fmod": INTEGRAL, "remainder": INTEGRAL, "atan2": FLOAT, "copysign": FLOAT, "xlogy": FLOAT,
@@ -1531,14 +1536,15 @@ def _invert(self):
 
 _OPERATORS = {
     # Python's name for the operator: the function behind it (the reflected and in-place forms come from it)
-    "add": add, "sub": sub, "mul": mul, "truediv": div, "floordiv": floor_divide, "mod": remainder, "pow": pow,
-    "and": bitwise_and, "or": bitwise_or, "xor": bitwise_xor, "lshift": bitwise_left_shift,
-    "rshift": bitwise_right_shift,
+    "add": add, "sub": sub, "mul": mul, "truediv": div, "floordiv": floor_divide, "pow": pow,
+    "mod": _BINARY_OPS["remainder"], "and": _BITWISE_OPS["bitwise_and"], "or": _BITWISE_OPS["bitwise_or"],
+    "xor": _BITWISE_OPS["bitwise_xor"], "lshift": _BITWISE_OPS["bitwise_left_shift"],
+    "rshift": _BITWISE_OPS["bitwise_right_shift"],
 }
 
 # Functions that are also Tensor methods, with an in-place ``name_`` form unless listed in _NO_INPLACE.
 _METHODS = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "floor_divide", "neg",
-            "negative", "positive", "pow", "float_power", "square", "round", "logit", "nan_to_num", "polygamma",
+            "negative", "positive", "pow", "float_power", "square", "round", "relu", "logit", "nan_to_num",
             "clamp", "clip", "clamp_min", "clamp_max", "lerp", "addcmul", "addcdiv", "equal", "isclose", "allclose",
             "logical_not", "bitwise_not", *_UNARY_OPS, *_PREDICATE_OPS, *_BINARY_OPS, *_COMPARISON_OPS,
             *_LOGICAL_OPS, *_BITWISE_OPS, *_ALIASES]

@@ -61,7 +61,7 @@ def _key_items(key):
     if isinstance(key, tuple):
         return key
     if isinstance(key, (list, str)) and len(key) < 32 and any(
-            isinstance(item, (Tensor, list, tuple, range, str, slice)) or item is None or item is Ellipsis
+            isinstance(item, (Tensor, np.ndarray, list, tuple, range, str, slice)) or item is None or item is Ellipsis
             for item in key):
         warnings.warn("Using a non-tuple sequence for multidimensional indexing is deprecated; use x[tuple(seq)] "
                       "instead of x[seq].", UserWarning, stacklevel=4)
@@ -208,7 +208,8 @@ def _advanced_key(arrays, view_shape):
     """The advanced key (slices and arrays up to the last array), after broadcast and bounds checks."""
     positions = sorted(arrays)
     try:
-        np.broadcast_shapes(*(arrays[p].shape for p in positions))
+        if len(positions) > 1:
+            np.broadcast_shapes(*(arrays[p].shape for p in positions))
     except ValueError:
         shapes = ", ".join(str(list(arrays[p].shape)) for p in positions)
         raise IndexError(f"shape mismatch: indexing tensors could not be broadcast together with shapes "
@@ -228,7 +229,8 @@ def _check_bounds(index, size, dim):
 def _indexed_shape(view_shape, advanced):
     """The shape of ``view[advanced]``: broadcast index shape in place, or first when the arrays are apart."""
     positions = [d for d, item in enumerate(advanced) if isinstance(item, np.ndarray)]
-    index_shape = np.broadcast_shapes(*(advanced[d].shape for d in positions))
+    index_shape = advanced[positions[0]].shape if len(positions) == 1 else \
+        np.broadcast_shapes(*(advanced[d].shape for d in positions))
     if positions == list(range(positions[0], positions[-1] + 1)):
         return tuple(view_shape[:positions[0]]) + index_shape + tuple(view_shape[positions[-1] + 1:])
     rest = tuple(s for d, s in enumerate(view_shape) if d not in positions)
@@ -408,11 +410,11 @@ class ScatterReduce(Primitive):
             out[key] = _reduce_identity(reduce, x.dtype)
         _REDUCE_UFUNCS[reduce].at(out, key, src)
         if reduce == "mean":
-            counts = np.ones(x.shape, dtype=x.dtype if x.dtype.kind == "f" else np.int64) if include_self \
-                else np.zeros(x.shape, dtype=x.dtype if x.dtype.kind == "f" else np.int64)
+            is_float = x.dtype.kind == "f"
+            counts = np.full(x.shape, 1 if include_self else 0, dtype=x.dtype if is_float else np.int64)
             _add_at(counts, key, 1)
-            counts = np.maximum(counts, 1)
-            out = (out / counts if x.dtype.kind == "f" else out // counts).astype(x.dtype, copy=False)
+            counts = np.maximum(counts, 1)          # targets nothing was scattered to keep their value
+            out = (out / counts if is_float else out // counts).astype(x.dtype, copy=False)
             ctx.counts = counts
         ctx.save_for_backward(x, src, out)
         return out
@@ -520,11 +522,17 @@ def _check_put_dtype(self, value):
                            "source.")
 
 
-def _put(self, basic, advanced, value, accumulate=False):
-    """``self`` with ``value`` written (or added) at a parsed key, out of place and differentiable."""
+def _fitted_value(self, basic, advanced, value):
+    """``value`` checked to broadcast to ``self[key]``, without the leading 1s PyTorch ignores."""
     target_shape = _result_shape(self._data, basic, advanced)
     value = _strip_leading_ones(value, len(target_shape))
     _check_value_shape(value, target_shape, advanced)
+    return value
+
+
+def _put(self, basic, advanced, value, accumulate=False):
+    """``self`` with ``value`` written (or added) at a parsed key, out of place and differentiable."""
+    value = _fitted_value(self, basic, advanced, value)
     return IndexPut.apply(self, value, basic=basic, advanced=advanced, accumulate=accumulate)
 
 
@@ -547,9 +555,7 @@ def __setitem__(self, key, value):
     if tracked:
         self._assign_inplace(_put(self, basic, advanced, value))
         return
-    target_shape = _result_shape(self._data, basic, advanced)
-    value = _strip_leading_ones(value, len(target_shape))
-    _check_value_shape(value, target_shape, advanced)
+    value = _fitted_value(self, basic, advanced, value)     # no autograd: write straight into memory
     self._check_inplace()
     target = _viewed(self._data, basic)
     if advanced is None:
@@ -606,7 +612,7 @@ def _check_nonnegative_bounds(index, size, dim):
 
 
 def _check_scatter_index(input, dim, index, src, fn):
-    _check_index_dtype(index, fn if fn != "scatter_reduce" else "scatter")
+    _check_index_dtype(index, "scatter")
     if src is not None and src.dtype is not input.dtype:
         raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
     if max(index.ndim, 1) != max(input.ndim, 1):
@@ -891,7 +897,12 @@ def index_put(input, indices, values, accumulate=False):
 
 
 def index_put_(input, indices, values, accumulate=False):
-    """In-place :func:`index_put`."""
+    """:func:`index_put` in place: ``input[indices] = values`` (or ``+=`` with ``accumulate``).
+
+    >>> x = ember.zeros(3)
+    >>> ember.index_put_(x, (ember.tensor([1]),), ember.tensor(5.))
+    tensor([0., 5., 0.])
+    """
     return input._assign_inplace(index_put(input, indices, values, accumulate))
 
 
@@ -1040,6 +1051,9 @@ def take(input, index, *, out=None):
 def take_along_dim(input, indices, dim=None, *, out=None):
     """Values of ``input`` at ``indices`` along ``dim`` (broadcasting the other dimensions), as ``argsort`` gives.
 
+    Without ``dim`` both are read as 1-d. Along a ``dim``, negative indices count from the end;
+    indices past the end raise (PyTorch silently wraps them).
+
     >>> x = ember.tensor([[3., 1.], [0., 2.]])
     >>> ember.take_along_dim(x, x.argsort(dim=1), dim=1)
     tensor([[1., 3.],
@@ -1051,7 +1065,7 @@ def take_along_dim(input, indices, dim=None, *, out=None):
         raise RuntimeError(f"torch.take_along_dim(): dtype of indices should be Long but got "
                            f"{_type_word(indices.dtype)}")
     if dim is None:
-        return _into(out, take_along_dim(input.reshape(-1), indices.reshape(-1), 0))
+        return _into(out, gather(input.reshape(-1), 0, indices.reshape(-1)))
     dim = wrap_dim(dim, input.ndim)
     if input.ndim != indices.ndim:
         raise RuntimeError(f"torch.take_along_dim(): input and indices should have the same number of dimensions, "
@@ -1060,7 +1074,11 @@ def take_along_dim(input, indices, dim=None, *, out=None):
                                     for t in (input, indices))))
     input_shape, index_shape = list(shape), list(shape)
     input_shape[dim], index_shape[dim] = input.shape[dim], indices.shape[dim]
-    size = input.shape[dim]
+    size = _as_1d(input).shape[dim]
+    if indices.numel() and (indices._data.min() < -size or indices._data.max() >= size):
+        flat = indices._data.ravel()
+        bad = flat[np.flatnonzero((flat < -size) | (flat >= size))[0]]
+        raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size {size}")
     wrapped = np.where(indices._data < 0, indices._data + size, indices._data)
     wrapped = Tensor._make(np.broadcast_to(wrapped, index_shape))
     source = input if list(input.shape) == input_shape else input.expand(input_shape)
@@ -1356,7 +1374,11 @@ def bincount(input, weights=None, minlength=0):
 # ============================================================================= Tensor methods
 
 def _tensor_where(self, condition, other):
-    """``self`` where ``condition`` is True, else ``other``."""
+    """``self`` where ``condition`` is True, else ``other``.
+
+    >>> ember.tensor([1., 2.]).where(ember.tensor([True, False]), 0.0)
+    tensor([1., 0.])
+    """
     return where(condition, self, other)
 
 

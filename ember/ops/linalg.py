@@ -80,6 +80,12 @@ def _inplace(fn):
     return method
 
 
+def _promote(*tensors):
+    """The tensors cast to their PyTorch result dtype (shapes need not broadcast), and that dtype."""
+    result = _dtype.result_type(*tensors)
+    return [t._cast(result) for t in tensors], result
+
+
 def _check_not_bool(t, kernel):
     if t.dtype is _dtype.bool:
         raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
@@ -204,14 +210,31 @@ def _check_matmul_shapes(a, b):
                        f"but got: [{count}, {inner_b}].")
 
 
-def _check_matmul_dtypes(a, b):
-    if a.dtype is b.dtype:
-        _check_not_bool(a, "dot" if a.ndim == 1 and b.ndim == 1 else "addmm_impl_cpu_")
-        return
+def _matmul_kernel(a, b):
+    """The kernel PyTorch's matmul folds ``a @ b`` into (its name appears in dtype errors)."""
     if a.ndim == 1 and b.ndim == 1:
+        return "dot"
+    if b.ndim == 1:
+        return "mv"
+    if b.ndim == 2:
+        return "mm"
+    return "bmm"
+
+
+def _check_matmul_dtypes(a, b):
+    kernel = _matmul_kernel(a, b)
+    if a.dtype is b.dtype:
+        _check_not_bool(a, {"dot": "dot", "mv": "addmv_impl_cpu", "mm": "addmm_impl_cpu_", "bmm": "bmm"}[kernel])
+    elif kernel == "dot":
         raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {_scalar_name(a)} and "
                            f"{_scalar_name(b)}")
-    _check_same_dtype_mm(a, b)
+    elif kernel == "mv":
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got {_scalar_name(b)}, "
+                           f"{_scalar_name(a)}, and {_scalar_name(b)}")
+    elif kernel == "mm":
+        _check_same_dtype_mm(a, b)
+    else:
+        raise RuntimeError(f"expected scalar type {_scalar_name(a)} but found {_scalar_name(b)}")
 
 
 def matmul(input, other, *, out=None):
@@ -313,7 +336,7 @@ def _check_mv(input, mat, vec):
         raise RuntimeError(f"size mismatch, got input ({input_size}), mat ({rows}x{cols}), vec ({vec.shape[0]})")
     operands = (mat, vec) if input is None else (input, mat, vec)
     if any(t.dtype is not mat.dtype for t in operands):
-        names = ", ".join(_scalar_name(t) for t in (input if input is not None else mat, mat))
+        names = ", ".join(_scalar_name(t) for t in (input if input is not None else vec, mat))
         raise RuntimeError(f"addmv input tensors must have the same dtype, but got {names}, and "
                            f"{_scalar_name(vec)}")
 
@@ -397,7 +420,7 @@ def outer(input, vec2, *, out=None):
     for name, t in (("self", input), ("vec2", vec2)):
         if t.ndim != 1:
             raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t.ndim}-D")
-    (a, b), _ = promote_operands(input, vec2)
+    (a, b), _ = _promote(input, vec2)
     return _into(out, a.unsqueeze(-1) * b)
 
 
@@ -473,7 +496,7 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
     for name, t in (("vec1", vec1), ("vec2", vec2)):
         if t.ndim != 1:
             raise RuntimeError(f"addr: Expected 1-D argument {name}, but got {t.ndim}-D")
-    (input, vec1, vec2), result_type = promote_operands(input, vec1, vec2)
+    (input, vec1, vec2), result_type = _promote(input, vec1, vec2)
     _check_integral_scalars(result_type, beta, alpha)
     if result_type is _dtype.bool:
         product = vec1.unsqueeze(-1) * vec2
@@ -732,7 +755,7 @@ def _label_sizes(terms, operands, ellipsis_labels):
         for label, size in zip(term, op.shape):
             if label in own and own[label] != size:
                 raise RuntimeError(f"einsum(): subscript {label} is repeated for operand {i} but the sizes don't "
-                                   f"match, {own[label]} != {size}")
+                                   f"match, {size} != {own[label]}")
             own[label] = size
         for label, size in own.items():
             known = sizes.get(label)
@@ -756,7 +779,8 @@ def einsum(*args):
     """
     equation, operands = _einsum_arguments(args)
     if not operands:
-        raise ValueError("einsum(): must provide at least one operand")
+        raise ValueError("einsum(): must specify the equation string and at least one operand, or at least one "
+                         "operand and its subscripts list")
     terms, output, sizes = _einsum_plan(equation, operands)
     first = operands[0]
     for op in operands[1:]:
@@ -823,13 +847,14 @@ def tensordot(a, b, dims=2, out=None):
         raise RuntimeError("both inputs should have same dtype")
     wrapped_a = [wrap_dim(d, a.ndim) for d in dims_a]
     wrapped_b = [wrap_dim(d, b.ndim) for d in dims_b]
-    for wrapped in (wrapped_a, wrapped_b):
-        if len(set(wrapped)) != len(wrapped):
-            raise RuntimeError(f"dim {wrapped[0]} appears multiple times in the list of dims")
     for da, db, ia, ib in zip(dims_a, dims_b, wrapped_a, wrapped_b):
         if a.shape[ia] != b.shape[ib]:
             raise RuntimeError(f"contracted dimensions need to match, but first has size {a.shape[ia]} in dim "
                                f"{da} and second has size {b.shape[ib]} in dim {db}")
+    for wrapped in (wrapped_a, wrapped_b):
+        repeated = [d for d in wrapped if wrapped.count(d) > 1]
+        if repeated:
+            raise RuntimeError(f"dim {repeated[0]} appears multiple times in the list of dims")
     labels_a = list(_LABELS[:a.ndim])
     labels_b = list(_LABELS[a.ndim:a.ndim + b.ndim])
     for ia, ib in zip(wrapped_a, wrapped_b):

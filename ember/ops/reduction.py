@@ -75,7 +75,8 @@ def _accumulation_dtype(np_dtype):
 def _edge_mask(shape, dim, last):
     """Ones at the first (or last) position along ``dim``, zeros elsewhere, broadcastable to ``shape``."""
     mask = np.zeros([s if i == dim else 1 for i, s in enumerate(shape)])
-    mask[(slice(None),) * dim + (-1 if last else 0,)] = 1
+    if shape[dim]:
+        mask[(slice(None),) * dim + (-1 if last else 0,)] = 1
     return mask
 
 
@@ -428,8 +429,9 @@ class Prod(Primitive):
     @staticmethod
     def forward(ctx, x, *, dim, keepdim, dtype):
         ctx.dim, ctx.keepdim = dim, keepdim
-        result = array_module(x).prod(x, axis=dim, keepdims=keepdim, dtype=dtype)
-        ctx.save_for_backward(x, result)
+        xp = array_module(x)
+        result = xp.asarray(xp.prod(x, axis=dim, keepdims=keepdim, dtype=dtype))   # an array, not a scalar,
+        ctx.save_for_backward(x, result)                                           # so it is saved as the output
         return result
 
     @staticmethod
@@ -593,7 +595,7 @@ class LogCumSumExp(Primitive):
     @staticmethod
     def forward(ctx, x, *, dim):
         ctx.dim = dim
-        result = array_module(x).logaddexp.accumulate(x, axis=dim)
+        result = array_module(x).logaddexp.accumulate(x, axis=dim) if x.shape[dim] else x.copy()
         ctx.save_for_backward(x, result)
         return result
 
@@ -1300,7 +1302,7 @@ def diff(input, n=1, dim=-1, prepend=None, append=None, *, out=None):
     for extra in extras:
         _check_diff_extra(input, extra, dim)
     if n == 0 and not extras:
-        return _write_out(out, input, "diff")
+        return _write_out(out, input.clone(), "diff")
     x = input
     if extras:
         parts = [t for t in (prepend, input, append) if t is not None]

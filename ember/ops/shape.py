@@ -310,8 +310,8 @@ def expand(self, *sizes):
                            f"equal to the number of dimensions in the tensor ({self.ndim})")
     lead = len(sizes) - self.ndim
     shape = list(sizes)
-    for i, s in enumerate(self.shape):
-        target = sizes[lead + i]
+    for i in reversed(range(self.ndim)):        # PyTorch checks from the last dimension
+        s, target = self.shape[i], sizes[lead + i]
         if target == -1:
             shape[lead + i] = s
         elif s != 1 and s != target:
@@ -434,6 +434,11 @@ def _matrix_transpose(self, name, zero_dim_hint):
 
 
 def _T(self):
+    """``Tensor.T``: all dimensions reversed (deprecated, with a warning, unless the tensor is 2-D).
+
+    >>> ember.zeros(2, 3).T.shape
+    ember.Size([3, 2])
+    """
     if self.ndim == 0:
         warnings.warn("Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.",
                       UserWarning, stacklevel=2)
@@ -446,10 +451,20 @@ def _T(self):
 
 
 def _mT(self):
+    """``Tensor.mT``: the last two dimensions swapped (a batch of matrices transposed), as a view.
+
+    >>> ember.zeros(5, 2, 3).mT.shape
+    ember.Size([5, 3, 2])
+    """
     return _matrix_transpose(self, "Tensor.mT", "This function is the identity in these cases.")
 
 
 def _H(self):
+    """``Tensor.H``: the conjugate transpose of a matrix (for real tensors, the transpose).
+
+    >>> ember.zeros(2, 3).H.shape
+    ember.Size([3, 2])
+    """
     if self.ndim == 0:
         warnings.warn("Tensor.H is deprecated on 0-D tensors. Consider using x.conj().", UserWarning, stacklevel=2)
         return View.apply(self, shape=())
@@ -460,6 +475,11 @@ def _H(self):
 
 
 def _mH(self):
+    """``Tensor.mH``: the conjugate transpose of a batch of matrices (for real tensors, ``mT``).
+
+    >>> ember.zeros(5, 2, 3).mH.shape
+    ember.Size([5, 3, 2])
+    """
     return _matrix_transpose(self, "Tensor.mH", "Consider using x.conj().")
 
 
@@ -724,6 +744,15 @@ def split(tensor, split_size_or_sections, dim=0):
     return _pieces(tensor, dim, ((s, min(s + split_size, size)) for s in starts))
 
 
+def _split_method(self, split_size, dim=0):
+    """``Tensor.split(split_size, dim=0)``: see :func:`split`.
+
+    >>> [p.tolist() for p in ember.arange(4).split([1, 3])]
+    [[0], [1, 2, 3]]
+    """
+    return split(self, split_size, dim)
+
+
 def chunk(input, chunks, dim=0):
     """``input`` split into at most ``chunks`` equal views along ``dim`` (the last may be smaller).
 
@@ -985,30 +1014,53 @@ def unfold(self, dimension, size, step):
 
 
 def _storage(x):
-    """The flat array of the memory ``x`` is a view of, and ``x``'s first element's position in it."""
+    """The flat array of the memory ``x`` lies in, and where: ``(storage, layout)``.
+
+    ``layout`` is ``(shape, strides, start, storage size)`` in elements. When the memory
+    cannot be read as one flat array of ``x``'s dtype, a contiguous copy stands in.
+    """
     root = x
     while isinstance(root.base, np.ndarray):
         root = root.base
-    if not root.flags.c_contiguous or root.dtype.itemsize % x.itemsize:
-        return np.ascontiguousarray(x).reshape(-1), 0
-    flat = root.reshape(-1).view(x.dtype)
+    item = x.itemsize
     start = x.__array_interface__["data"][0] - root.__array_interface__["data"][0]
-    return flat, start // x.itemsize
+    if not root.flags.c_contiguous or root.nbytes % item or start % item or any(s % item for s in x.strides):
+        flat = np.ascontiguousarray(x).reshape(-1)
+        return flat, (x.shape, tuple(s // item for s in np.empty(x.shape, x.dtype).strides), 0, flat.size)
+    flat = root.reshape(-1).view(x.dtype)
+    return flat, (x.shape, tuple(s // item for s in x.strides), start // item, flat.size)
+
+
+def _storage_like(x, layout):
+    """``x``'s storage when ``x`` still lies there as ``layout`` says; else a fresh storage with ``x`` laid out so.
+
+    Replaying an ``as_strided`` view on another tensor (a gradient, a mask) must read it
+    as if it were stored like the original input.
+    """
+    storage, actual = _storage(x)
+    if actual == layout:
+        return storage
+    shape, strides, start, n = layout
+    xp = array_module(x)
+    fresh = xp.zeros(n, dtype=x.dtype)
+    _strided(xp, fresh[start:], shape, [s * x.itemsize for s in strides])[...] = x
+    return fresh
 
 
 class AsStrided(Primitive):
+    """A view of the input's storage; ``layout`` records where the input lay in it."""
+
     is_view = True
 
     @staticmethod
-    def forward(ctx, x, *, size, stride, offset):
-        storage, start = _storage(x)
-        ctx.size, ctx.stride, ctx.offset = size, stride, offset
-        ctx.input = (x.shape, tuple(s // x.itemsize for s in x.strides), start, storage.size)
+    def forward(ctx, x, *, size, stride, offset, layout):
+        ctx.size, ctx.stride, ctx.offset, ctx.layout = size, stride, offset, layout
+        storage = _storage_like(x, layout)
         return _strided(array_module(x), storage[offset:], size, [s * x.itemsize for s in stride])
 
     @staticmethod
     def backward(ctx, grad):
-        shape, strides, start, n = ctx.input
+        shape, strides, start, n = ctx.layout
         positions = np.arange(n)
         item = positions.itemsize
         taken = _strided(np, positions[ctx.offset:], ctx.size, [s * item for s in ctx.stride])
@@ -1025,7 +1077,8 @@ def as_strided(input, size, stride, storage_offset=None):
             [1, 2]])
     """
     size, stride = _int_tuple(size, "as_strided", "size"), _int_tuple(stride, "as_strided", "stride")
-    offset = input.storage_offset() if storage_offset is None else _as_int(storage_offset, "as_strided", "offset")
+    layout = _storage(input._data)[1]
+    offset = layout[2] if storage_offset is None else _as_int(storage_offset, "as_strided", "offset")
     if len(size) != len(stride):
         raise RuntimeError("mismatch in length of strides and shape")
     if any(s < 0 for s in stride):
@@ -1036,13 +1089,13 @@ def as_strided(input, size, stride, storage_offset=None):
     if offset < 0:
         raise RuntimeError(f"Tensor: invalid storage offset {offset}")
     item = input.itemsize
-    available = _storage(input._data)[0].size * item
+    available = layout[3] * item
     needed = 0 if 0 in size else (offset + 1 + sum((n - 1) * s for n, s in zip(size, stride))) * item
     if needed > available:
         raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset {offset}, and "
                            f"itemsize {item} requiring a storage size of {needed} are out of bounds for storage "
                            f"of size {available}")
-    return AsStrided.apply(input, size=size, stride=stride, offset=offset)
+    return AsStrided.apply(input, size=size, stride=stride, offset=offset, layout=layout)
 
 
 # ----------------------------------------------------------------------------- repeating and reordering copies
@@ -1093,6 +1146,11 @@ def tile(input, dims):
 
 
 def _tile_method(self, *dims):
+    """``Tensor.tile(*dims)``: see :func:`tile`.
+
+    >>> ember.tensor([1, 2]).tile(2)
+    tensor([1, 2, 1, 2])
+    """
     return tile(self, _shape_arg(dims, "tile", "dims"))
 
 
@@ -1199,6 +1257,11 @@ def flip(input, dims):
 
 
 def _flip_method(self, *dims):
+    """``Tensor.flip(*dims)``: see :func:`flip`.
+
+    >>> ember.tensor([1, 2]).flip(0)
+    tensor([2, 1])
+    """
     return flip(self, _shape_arg(dims, "flip", "dims"))
 
 
@@ -1462,12 +1525,22 @@ def triu(input, diagonal=0, *, out=None):
 
 
 def tril_(self, diagonal=0):
-    """In-place :func:`tril`."""
+    """In-place :func:`tril`: zero the entries above diagonal ``diagonal``.
+
+    >>> ember.ones(2, 2).tril_()
+    tensor([[1., 0.],
+            [1., 1.]])
+    """
     return self._assign_inplace(tril(self, diagonal))
 
 
 def triu_(self, diagonal=0):
-    """In-place :func:`triu`."""
+    """In-place :func:`triu`: zero the entries below diagonal ``diagonal``.
+
+    >>> ember.ones(2, 2).triu_(1)
+    tensor([[0., 1.],
+            [0., 0.]])
+    """
     return self._assign_inplace(triu(self, diagonal))
 
 
@@ -1515,7 +1588,7 @@ TENSOR_METHODS = {
     "broadcast_to": broadcast_to, "permute": permute, "transpose": transpose, "swapaxes": swapaxes,
     "swapdims": swapdims, "t": t, "adjoint": adjoint, "movedim": movedim, "moveaxis": moveaxis,
     "unsqueeze": unsqueeze, "squeeze": squeeze, "select": select, "narrow": narrow, "unbind": unbind,
-    "split": split, "chunk": chunk, "tensor_split": tensor_split, "hsplit": hsplit, "vsplit": vsplit,
+    "split": _split_method, "chunk": chunk, "tensor_split": tensor_split, "hsplit": hsplit, "vsplit": vsplit,
     "dsplit": dsplit, "diagonal": diagonal, "unfold": unfold, "as_strided": as_strided, "repeat": repeat,
     "repeat_interleave": repeat_interleave, "tile": _tile_method, "flip": _flip_method, "fliplr": fliplr,
     "flipud": flipud, "roll": roll, "rot90": rot90, "diag": diag, "diag_embed": diag_embed, "tril": tril,
