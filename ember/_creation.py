@@ -714,6 +714,10 @@ def _to_output(values, target):
 
 # ----------------------------------------------------------------------------- Tensor methods
 
+_NEW_EXAMPLES = {"new_zeros": (".new_zeros(2)", "tensor([0, 0])"), "new_ones": (".new_ones(2)", "tensor([1, 1])"),
+                 "new_empty": (".new_empty(2).dtype", "ember.int64")}
+
+
 def _new(factory, name):
     """A ``Tensor.new_*`` method: ``factory`` with this tensor's dtype unless ``dtype`` is given."""
     def method(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
@@ -722,8 +726,9 @@ def _new(factory, name):
         return factory(_size_arg(size, name), dtype=dtype if dtype is not None else self.dtype, device=device,
                        requires_grad=requires_grad)
     method.__name__ = name
+    call, output = _NEW_EXAMPLES[name]
     method.__doc__ = (f"``ember.{name[4:]}`` of the given size, with this tensor's dtype by default.\n\n"
-                      f"    >>> ember.tensor([1, 2]).{name}(2)\n")
+                      f"    >>> ember.tensor([1, 2]){call}\n    {output}\n")
     return method
 
 

@@ -603,7 +603,7 @@ def qr(A, mode="reduced", *, out=None):
 
     >>> ember.linalg.qr(ember.tensor([[3., 0.], [4., 5.]])).R
     tensor([[-5., -4.],
-            [ 0., -3.]])
+            [ 0.,  3.]])
     """
     _check_matrix(A, "linalg.qr", square=False)
     if mode not in ("reduced", "complete", "r"):

@@ -30,7 +30,8 @@ class _ReturnType(tuple):
                 raise TypeError(f"ember.return_types.{cls.__name__} expects the fields {cls._fields}, got "
                                 f"{len(parts)} positional and {sorted(named)}")
             parts = parts + tuple(named[f] for f in cls._fields[len(parts):])
-        items = tuple(parts[0]) if len(parts) == 1 else parts
+        one_sequence = len(parts) == 1 and (len(cls._fields) > 1 or isinstance(parts[0], (tuple, list)))
+        items = tuple(parts[0]) if one_sequence else parts
         if len(items) != len(cls._fields):
             raise TypeError(f"ember.return_types.{cls.__name__} takes a {len(cls._fields)}-sequence "
                             f"({len(items)}-sequence given)")

@@ -59,6 +59,7 @@ def test_tensor_keeps_numpy_scalar_dtypes(data):
     parity(lambda m: m.tensor(data), grad=False)
 
 
+@pytest.mark.filterwarnings("ignore:Creating a tensor from a list of numpy.ndarrays")
 def test_tensor_of_tensors_and_arrays():
     parity(lambda m: m.tensor([m.tensor(1.0), m.tensor(2.0)]), grad=False)
     parity(lambda m: m.tensor([m.tensor(1), m.tensor(2.0, dtype=m.float64)]), grad=False)

@@ -62,9 +62,9 @@ def _fit_gradient(node, index, grad, meta_tensor_shape, meta_dtype):
 def _input_meta(node, index):
     """(shape, dtype) of the tensor whose gradient flows along ``node.next_functions[index]``."""
     child, nr = node.next_functions[index]
-    if isinstance(child, AccumulateGrad):
+    if type(child) is AccumulateGrad:
         v = child.variable
-        return v.shape, v.dtype
+        return v._data.shape, v.dtype
     return child._output_meta[nr]
 
 
@@ -165,7 +165,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, acc
             slots = buffers.pop(id(node), None)
             if slots is None or (needed is not None and id(node) not in needed):
                 continue
-            if isinstance(node, AccumulateGrad):
+            if type(node) is AccumulateGrad:
                 grad = _run_pre_hooks(node, [_run_leaf_hooks(node.variable, slots[0])])[0]
                 if accumulate:
                     _accumulate(node.variable, grad, create_graph)
@@ -177,22 +177,25 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, acc
                         captured[i] = grad
                 continue
             n_out = len(node._output_meta)
-            grads = [slots.get(i) for i in range(n_out)]
-            grads = _apply_tensor_hooks(node, grads)
-            grads = _run_pre_hooks(node, grads)
-            for i, nr in targets.get(id(node), ()):
-                if accumulate and grads[nr] is not None:
-                    _accumulate(inputs[i], grads[nr], create_graph)
-                captured[i] = grads[nr]
-            if inputs is not None and not any(id(child) in needed for child, _ in node.next_functions
-                                              if child is not None):
-                continue
+            grads = [slots.get(0)] if n_out == 1 else [slots.get(i) for i in range(n_out)]
+            if node._tensor_hooks or node._retained:
+                grads = _apply_tensor_hooks(node, grads)
+            if node._pre_hooks:
+                grads = _run_pre_hooks(node, grads)
+            if needed is not None:
+                for i, nr in targets.get(id(node), ()):
+                    if accumulate and grads[nr] is not None:
+                        _accumulate(inputs[i], grads[nr], create_graph)
+                    captured[i] = grads[nr]
+                if not any(id(child) in needed for child, _ in node.next_functions if child is not None):
+                    continue
             in_grads = _run_node(node, tuple(grads))
             for index, ((child, nr), g) in enumerate(zip(node.next_functions, in_grads)):
                 if child is None or g is None:
                     continue
                 shape, dtype = _input_meta(node, index)
-                g = _fit_gradient(node, index, g, shape, dtype)
+                if g._data.shape != shape or g._data.dtype != dtype.np_dtype:
+                    g = _fit_gradient(node, index, g, shape, dtype)
                 child_slots = buffers.setdefault(id(child), {})
                 child_slots[nr] = g if nr not in child_slots else child_slots[nr] + g
             if not retain_graph:

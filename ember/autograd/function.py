@@ -20,7 +20,7 @@ import weakref
 from .._tensor import Tensor
 from . import grad_mode
 
-__all__ = ["Function", "Primitive", "BackwardNode", "AccumulateGrad", "once_differentiable"]
+__all__ = ["Function", "Primitive", "BackwardNode", "FunctionCtx", "AccumulateGrad", "once_differentiable"]
 
 _NONE_EDGE = (None, 0)
 
@@ -143,6 +143,9 @@ class BackwardNode:
                 raise RuntimeError(f"function {self.name()} returned a gradient different than None at position "
                                    f"{i + 1}, but the corresponding forward input was not a Variable")
         return tuple(result[i] for i in positions)
+
+
+FunctionCtx = BackwardNode       # PyTorch's name for the ctx type (``ctx: FunctionCtx`` annotations)
 
 
 def _zeros_like_meta(meta):

@@ -1566,3 +1566,5 @@ for _op, _fn in _OPERATORS.items():
 for _op in _COMPARISONS:
     TENSOR_METHODS[f"__{_op}__"] = _operator(_COMPARISON_OPS[_op])
 TENSOR_METHODS.update({"__neg__": neg, "__pos__": positive, "__abs__": abs, "__invert__": _invert})
+for _legacy, _modern in (("div", "truediv"), ("rdiv", "rtruediv"), ("idiv", "itruediv")):   # Python 2 names
+    TENSOR_METHODS[f"__{_legacy}__"] = TENSOR_METHODS[f"__{_modern}__"]

@@ -1175,7 +1175,7 @@ def msort(input, *, out=None):
 
 
 def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
-    """``(values, indices)`` of the ``k`` largest (or smallest) elements along ``dim``, in sorted order.
+    """``(values, indices)`` of the ``k`` largest (or smallest) elements along ``dim``, always in sorted order.
 
     >>> ember.topk(ember.tensor([1., 5., 3.]), 2).values
     tensor([5., 3.])
@@ -1232,7 +1232,7 @@ def _unique_outputs(input, values, inverse, counts, return_inverse, return_count
 
 
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
-    """The distinct values (or slices along ``dim``) of ``input``, sorted; NaNs are never merged.
+    """The distinct values (or slices along ``dim``) of ``input``, always sorted; NaNs are never merged.
 
     ``return_inverse`` adds where each element went, ``return_counts`` how often each value occurs.
 

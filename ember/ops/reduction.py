@@ -299,15 +299,16 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
 class NanSum(Primitive):
     @staticmethod
     def forward(ctx, x, *, dims, keepdim):
-        xp = array_module(x)
-        ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
-        ctx.kept = ~xp.isnan(x)
-        total = xp.nansum(x, axis=dims, keepdims=keepdim, dtype=_accumulation_dtype(x.dtype))
+        ctx.dims, ctx.keepdim = dims, keepdim
+        ctx.save_for_backward(x)
+        total = array_module(x).nansum(x, axis=dims, keepdims=keepdim, dtype=_accumulation_dtype(x.dtype))
         return total.astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
-        return _restore_dims(grad, ctx.shape, ctx.dims, ctx.keepdim) * _constant(ctx.kept, grad)
+        (x,) = ctx.saved_tensors
+        kept = ~array_module(x._data).isnan(x._data)
+        return _restore_dims(grad, x.shape, ctx.dims, ctx.keepdim) * _constant(kept, grad)
 
 
 def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
@@ -756,16 +757,16 @@ class SelectValue(Primitive):
 
     @staticmethod
     def forward(ctx, x, *, pick):
-        xp = array_module(x)
-        value = xp.asarray(pick(x), dtype=x.dtype)
-        if _is_float(x):
-            chosen = (x == value) | (xp.isnan(x) & xp.isnan(value))
-            ctx.weights = chosen / builtins.max(int(chosen.sum()), 1)
+        value = array_module(x).asarray(pick(x), dtype=x.dtype)
+        ctx.save_for_backward(x, value)
         return value
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * _constant(ctx.weights, grad)
+        x, value = (t._data for t in ctx.saved_tensors)
+        xp = array_module(x)
+        chosen = (x == value) | (xp.isnan(x) & xp.isnan(value))
+        return grad * _constant(chosen / builtins.max(int(chosen.sum()), 1), grad)
 
 
 class SelectAlongDim(Primitive):
@@ -818,16 +819,18 @@ class _Extreme(Primitive):
     def forward(ctx, x, *, dims, keepdim, largest):
         xp = array_module(x)
         result = (xp.amax if largest else xp.amin)(x, axis=dims, keepdims=True)
-        if _is_float(x):
-            hit = x == result
-            with np.errstate(invalid="ignore", divide="ignore"):
-                ctx.weights = hit / hit.sum(axis=dims, keepdims=True)
-        ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
-        return _squeezed(result, x.shape, dims, keepdim)
+        ctx.dims, ctx.keepdim = dims, keepdim
+        result = _squeezed(result, x.shape, dims, keepdim)
+        ctx.save_for_backward(x, result)
+        return result
 
     @staticmethod
     def backward(ctx, grad):
-        return _restore_dims(grad, ctx.shape, ctx.dims, ctx.keepdim) * _constant(ctx.weights, grad)
+        x, y = ctx.saved_tensors
+        hit = x._data == _restore_dims(y, x.shape, ctx.dims, ctx.keepdim)._data
+        with np.errstate(invalid="ignore", divide="ignore"):
+            weights = hit / hit.sum(axis=ctx.dims, keepdims=True)
+        return _restore_dims(grad, x.shape, ctx.dims, ctx.keepdim) * _constant(weights, grad)
 
 
 def _check_nonempty(name, input, dims):
@@ -1032,19 +1035,22 @@ class LogSumExp(Primitive):
 def _median_index(x, dim, skip_nan):
     """Per slice along ``dim``: the index of the lower median (of the non-NaN entries with ``skip_nan``).
 
-    Equal values are ranked by position (a stable sort), as PyTorch's CPU kernel does;
-    without ``skip_nan`` a slice holding NaN gives its first NaN.
+    Equal values are ranked by position, as PyTorch's CPU kernel ranks them: the median
+    value comes from a partition, then its index is the matching occurrence among the
+    entries equal to it. Without ``skip_nan`` a slice holding NaN gives its first NaN.
     """
-    order = np.argsort(x, axis=dim, kind="stable")           # NaN sorts last
+    kept_shape = _reduced_shape(x.shape, (dim,), True)
     size = x.shape[dim]
-    missing = np.isnan(x).sum(axis=dim, keepdims=True) if _is_float(x) else np.zeros((1,) * x.ndim, np.int64)
-    valid = size - missing
-    if skip_nan:
-        rank = np.maximum((valid - 1) // 2, 0)
-    else:
-        rank = np.where(missing > 0, valid, (size - 1) // 2)
-    rank = np.broadcast_to(rank, _reduced_shape(x.shape, (dim,), True))
-    return np.take_along_axis(order, rank, axis=dim)
+    missing = np.isnan(x).sum(axis=dim, keepdims=True) if _is_float(x) else np.zeros(kept_shape, np.int64)
+    rank = np.maximum((size - missing - 1) // 2, 0) if skip_nan else np.full(kept_shape, (size - 1) // 2)
+    value = np.take_along_axis(np.partition(x, np.unique(rank), axis=dim), rank, axis=dim)   # NaN goes last
+    equal = x == value
+    occurrence = np.cumsum(equal, axis=dim) - 1
+    wanted = rank - (x < value).sum(axis=dim, keepdims=True)
+    index = np.argmax(equal & (occurrence == wanted), axis=dim, keepdims=True)
+    if skip_nan or not missing.any():
+        return index
+    return np.where(missing > 0, np.argmax(np.isnan(x), axis=dim, keepdims=True), index)
 
 
 def _plain_median_index(x, dim):

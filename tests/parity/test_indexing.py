@@ -848,3 +848,20 @@ def test_user_warnings_match_torch():
         x[ember.tensor([1, 0, 1], dtype=ember.uint8)]
         x[[[0, 1], [1, 2]]]
     assert len(caught) == 2
+
+
+# ============================================================================= dtypes
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.int32, np.uint8, np.int8, np.bool_])
+def test_dtypes_are_kept(dtype):
+    array = randint(0, 3, 3, 4).astype(dtype)
+    index = np.array([[0, 2, 1, 0], [1, 1, 0, 2]])
+    parity(lambda m, x: (x[1], x[[0, 2]], x[x.bool()], x.gather(0, m.tensor(index)),
+                         x.index_select(1, m.tensor([3, 0])), x.take(m.tensor([5, 0])), m.masked_select(x, x.bool()),
+                         x.flatten().sort(stable=True), x.argsort(dim=0, stable=True),
+                         m.unique(x, return_counts=True), m.where(x.bool(), x, x[0])),
+           array, grad=False)
+    parity(lambda m, x, s: (x.scatter(0, m.tensor(index[:1]), s), x.index_copy(0, m.tensor([2]), s),
+                            x.masked_fill(x.bool(), 1), x.index_fill(1, m.tensor([1]), 1),
+                            x.put(m.tensor([0]), s[0, :1]), m.masked_scatter(x, x.bool(), x.flatten())),
+           array, randint(0, 3, 1, 4).astype(dtype), grad=False)

@@ -385,7 +385,7 @@ def test_matrix_power_errors():
 
 @pytest.mark.parametrize("shape", [(4, 3), (3, 5), (2, 3, 3), (0, 3)])
 def test_pinv(shape):
-    a = randn(*shape)
+    a = separated_singular(*shape) if all(shape) else randn(*shape)
     parity(lambda m, x: (m.linalg.pinv(x), m.pinverse(x), x.pinverse()), a)
     parity(lambda m, x: m.linalg.pinv(x), noncontiguous(a.astype(np.float32)), **F32)
 
@@ -420,7 +420,7 @@ def test_matrix_rank():
 def test_cond(p):
     # PyTorch cannot differentiate its own cond for these p (it modifies a saved inverse in place)
     parity(lambda m, x: m.linalg.cond(x, p), well_conditioned(2, 3, 3), grad=p in (None, 2, -2, "nuc"))
-    check_grad(lambda x: ember.linalg.cond(x, p), well_conditioned(3, 3), second_order=p in (None, "fro"))
+    check_grad(lambda x: ember.linalg.cond(x, p), well_conditioned(3, 3))
 
 
 # ----------------------------------------------------------------------------- norms
@@ -517,7 +517,7 @@ def test_norm_gradients():
     for ord in MATRIX_ORDS:
         check_grad(lambda x: ember.linalg.matrix_norm(x, ord), randn(2, 4, 3))
     check_grad(lambda x: ember.linalg.norm(x), randn(2, 3))
-    check_grad(lambda x: ember.linalg.vector_norm(x), np.array([[0.0, 1.0], [2.0, 0.0]]), second_order=False)
+    check_grad(lambda x: ember.linalg.vector_norm(x), np.array([[0.0, 1.0], [2.0, 0.0]]))
 
 
 def test_vecdot():
