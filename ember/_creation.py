@@ -11,7 +11,7 @@ import numpy as np
 
 from . import _dtype
 from ._device import array_module, check_available, to_device
-from ._tensor import Tensor
+from ._tensor import Tensor, _type_word
 from .autograd.function import Primitive
 
 __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "scalar_tensor",
@@ -87,15 +87,8 @@ def _sizes(sizes, size, fn):
     return _size_arg(sizes, fn)
 
 
-def _dtype_or_default(dtype, default=None):
-    if dtype is not None:
-        return _dtype.to_dtype(dtype)
-    return default if default is not None else _dtype.get_default_dtype()
-
-
-def _check_tensor(value, name, fn):
-    if not isinstance(value, Tensor):
-        raise TypeError(f"{fn}(): argument '{name}' (position 1) must be Tensor, not {type(value).__name__}")
+def _dtype_or_default(dtype):
+    return _dtype.to_dtype(dtype) if dtype is not None else _dtype.get_default_dtype()
 
 
 def _number(value, name, fn):
@@ -391,11 +384,6 @@ def _asarray_shared(obj, target, copy):
     if copy:
         return Tensor._make(source._data.copy()) if not isinstance(obj, Tensor) else obj.clone()
     return source
-
-
-def _type_word(d):
-    from ._tensor import _type_word as word
-    return word(d)
 
 
 # ----------------------------------------------------------------------------- filled with a value

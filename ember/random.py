@@ -20,7 +20,7 @@ import numpy as np
 from . import _dtype
 from ._creation import _finish, _sizes, zeros_like
 from ._device import check_available, to_device
-from ._tensor import Tensor
+from ._tensor import Tensor, _type_word
 from .autograd.function import Primitive
 from .ops._util import broadcast_shapes
 
@@ -59,8 +59,7 @@ class Generator:
     def manual_seed(self, seed):
         """Restart the stream from ``seed``; returns the generator."""
         self._seed = _seed_value(seed)
-        self._bits = np.random.PCG64(self._seed)
-        self._numpy = np.random.Generator(self._bits)
+        self._numpy = np.random.Generator(np.random.PCG64(self._seed))
         return self
 
     def seed(self):
@@ -75,7 +74,7 @@ class Generator:
 
     def get_state(self):
         """The generator's state as a uint8 tensor, for ``set_state``."""
-        state = self._bits.state
+        state = self._numpy.bit_generator.state
         fields = ((self._seed, 8), (state["state"]["state"], 16), (state["state"]["inc"], 16),
                   (state["has_uint32"], 8), (state["uinteger"], 8))
         raw = b"".join(value.to_bytes(size, "little") for value, size in fields)
@@ -97,7 +96,7 @@ class Generator:
             offset += size
         seed, state, inc, has_uint32, uinteger = values
         self.manual_seed(seed)
-        self._bits.state = {"bit_generator": "PCG64", "state": {"state": state, "inc": inc},
+        self._numpy.bit_generator.state = {"bit_generator": "PCG64", "state": {"state": state, "inc": inc},
                             "has_uint32": has_uint32, "uinteger": uinteger}
         return self
 
@@ -202,15 +201,10 @@ def _normal_array(rng, shape, dtype):
     return rng.standard_normal(shape, dtype=work)
 
 
-def _word(dtype):
-    from ._tensor import _type_word
-    return _type_word(dtype)
-
-
 def _require_float(dtype, kernel):
     """PyTorch's NotImplementedError for a floating-point-only kernel given another dtype."""
     if not dtype.is_floating_point:
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_word(dtype)}'")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_type_word(dtype)}'")
 
 
 def _require_continuous(dtype, name, type_name):
@@ -233,8 +227,9 @@ def _sampled_primitive(name):
 
 _SAMPLED = {name: _sampled_primitive(name) for name in (
     "NormalBackward0", "NormalBackward1", "NormalBackward2", "NormalBackward3", "UniformBackward0",
-    "RandomBackward0", "RandomBackward1", "RandomBackward2", "BernoulliBackward0", "BernoulliBackward1", "BernoulliBackward2", "PoissonBackward0",
-    "ExponentialBackward0", "GeometricBackward0", "CauchyBackward0", "LogNormalBackward0")}
+    "RandomBackward0", "RandomBackward1", "RandomBackward2", "BernoulliBackward0", "BernoulliBackward1",
+    "BernoulliBackward2", "PoissonBackward0", "ExponentialBackward0", "GeometricBackward0", "CauchyBackward0",
+    "LogNormalBackward0")}
 
 
 def _sampled(name, values, *inputs):
@@ -436,7 +431,7 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
     """
     if not input.dtype.is_floating_point:
         raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: "
-                           f"{_word(input.dtype)}")
+                           f"{_type_word(input.dtype)}")
     if input.ndim not in (1, 2):
         raise RuntimeError("prob_dist must be 1 or 2 dim")
     num_samples = _integer_arg(num_samples, "num_samples", "multinomial")
@@ -628,7 +623,7 @@ def exponential_(self, lambd=1, *, generator=None):
     >>> bool((ember.empty(3).exponential_() >= 0).all())
     True
     """
-    _require_continuous(self.dtype, "Exponential", _word(self.dtype))
+    _require_continuous(self.dtype, "Exponential", _type_word(self.dtype))
     if not lambd > 0:
         raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd}")
     self._check_inplace()

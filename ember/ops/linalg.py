@@ -93,13 +93,24 @@ def _check_not_bool(t, kernel):
 
 # ----------------------------------------------------------------------------- the primitives
 
+def _widened(arrays):
+    """bfloat16 arrays as float32 (NumPy has no bfloat16 products); others unchanged."""
+    return [a.astype(np.float32) if a.dtype.name == "bfloat16" else a for a in arrays]
+
+
+def _product(fn, *arrays, **kwargs):
+    """``fn(*arrays)`` computed in float32 for bfloat16 operands, returned in the operands' dtype."""
+    result = array_module(arrays[0]).asarray(fn(*_widened(arrays), **kwargs))
+    return result.astype(arrays[0].dtype, copy=False)
+
+
 class Matmul(Primitive):
     """``a @ b`` for operands with at least two dimensions; batch dimensions broadcast."""
 
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return array_module(a).matmul(a, b)
+        return _product(array_module(a).matmul, a, b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -115,7 +126,7 @@ class Dot(Primitive):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return array_module(a).dot(a, b)
+        return _product(array_module(a).dot, a, b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -132,11 +143,12 @@ class AddScaled(Primitive):
         ctx.beta, ctx.alpha = beta, alpha
         if product.dtype.kind in "iub":
             beta, alpha = int(beta), int(alpha)
-        result = array_module(product).zeros(product.shape, dtype=product.dtype)
+        terms = [alpha * product if alpha != 1 else product] if alpha != 0 else []
         if beta != 0:
-            result = result + (input if beta == 1 else beta * input)
-        if alpha != 0:
-            result = result + (product if alpha == 1 else alpha * product)
+            terms.append(beta * input if beta != 1 else input)
+        if not terms:
+            return array_module(product).zeros(product.shape, dtype=product.dtype)
+        result = terms[0] + terms[1] if len(terms) == 2 else array_module(product).array(terms[0], copy=True)
         return result.astype(product.dtype, copy=False)
 
     @staticmethod
@@ -572,8 +584,8 @@ class Einsum(Primitive):
         ctx.equation = equation
         ctx.save_for_backward(*operands)
         xp = array_module(operands[0])
-        result = xp.einsum(equation, *operands, optimize=len(operands) > 1)
-        result = xp.asarray(result)
+        result = xp.asarray(xp.einsum(equation, *_widened(operands), optimize=len(operands) > 1))
+        result = result.astype(operands[0].dtype, copy=False)
         if any(np.may_share_memory(result, op) for op in operands):
             result = result.copy()          # NumPy returns views for pure permutations and diagonals
         return result
