@@ -17,15 +17,15 @@ def _topological_order(roots):
     seen = set()
     postorder = []
     for root in roots:
-        if root is None or id(root) in seen:
+        if root is None or root in seen:
             continue
-        seen.add(id(root))
+        seen.add(root)
         stack = [(root, iter(root.next_functions))]
         while stack:
             node, children = stack[-1]
             for child, _ in children:
-                if child is not None and id(child) not in seen:
-                    seen.add(id(child))
+                if child is not None and child not in seen:
+                    seen.add(child)
                     stack.append((child, iter(child.next_functions)))
                     break
             else:
@@ -39,9 +39,8 @@ def _needed_nodes(order, targets):
     """Ids of the nodes that lead to a target; the others need not run (``inputs=``/``grad``)."""
     needed = set()
     for node in reversed(order):
-        if id(node) in targets or any(child is not None and id(child) in needed
-                                      for child, _ in node.next_functions):
-            needed.add(id(node))
+        if node in targets or any(child in needed for child, _ in node.next_functions):
+            needed.add(node)
     return needed
 
 
@@ -95,6 +94,9 @@ def _accumulate(leaf, grad, create_graph):
     Later ones add in place, or out of place while building a graph.
     """
     if not create_graph:
+        if leaf._grad is None:
+            leaf._grad = Tensor._make(grad._data.copy())
+            return
         grad = grad.detach()
     if leaf._grad is None:
         keep = create_graph and grad._requires_grad
@@ -150,30 +152,34 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, acc
                 raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False" if accumulate
                                    else "One of the differentiated Tensors does not require grad")
             node, nr = _edge_of(t)
-            targets.setdefault(id(node), []).append((i, nr))
+            targets.setdefault(node, []).append((i, nr))
     order = _topological_order([node for node, _ in root_edges])
     needed = _needed_nodes(order, targets) if inputs is not None else None
 
     buffers = {}
     for (node, nr), g in zip(root_edges, root_grads):
-        slots = buffers.setdefault(id(node), {})
+        slots = buffers.setdefault(node, {})
         slots[nr] = g if nr not in slots else slots[nr] + g
 
     captured = [None] * (len(inputs) if inputs is not None else 0)
     with grad_mode.set_grad_enabled(bool(create_graph)):
         for node in order:
-            slots = buffers.pop(id(node), None)
-            if slots is None or (needed is not None and id(node) not in needed):
+            slots = buffers.pop(node, None)
+            if slots is None or (needed is not None and node not in needed):
                 continue
             if type(node) is AccumulateGrad:
-                grad = _run_pre_hooks(node, [_run_leaf_hooks(node.variable, slots[0])])[0]
+                grad = slots[0]
+                if node.variable._hooks:
+                    grad = _run_leaf_hooks(node.variable, grad)
+                if node._pre_hooks:
+                    grad = _run_pre_hooks(node, [grad])[0]
                 if accumulate:
                     _accumulate(node.variable, grad, create_graph)
                     if node._post_hooks:
                         for hook in node._post_hooks:
                             hook((), (grad,))
                 else:
-                    for i, _ in targets.get(id(node), ()):
+                    for i, _ in targets.get(node, ()):
                         captured[i] = grad
                 continue
             n_out = len(node._output_meta)
@@ -183,21 +189,33 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, acc
             if node._pre_hooks:
                 grads = _run_pre_hooks(node, grads)
             if needed is not None:
-                for i, nr in targets.get(id(node), ()):
+                for i, nr in targets.get(node, ()):
                     if accumulate and grads[nr] is not None:
                         _accumulate(inputs[i], grads[nr], create_graph)
                     captured[i] = grads[nr]
-                if not any(id(child) in needed for child, _ in node.next_functions if child is not None):
+                if not any(child in needed for child, _ in node.next_functions):
                     continue
             in_grads = _run_node(node, tuple(grads))
-            for index, ((child, nr), g) in enumerate(zip(node.next_functions, in_grads)):
+            index = -1
+            for (child, nr), g in zip(node.next_functions, in_grads):
+                index += 1
                 if child is None or g is None:
                     continue
-                shape, dtype = _input_meta(node, index)
-                if g._data.shape != shape or g._data.dtype != dtype.np_dtype:
-                    g = _fit_gradient(node, index, g, shape, dtype)
-                child_slots = buffers.setdefault(id(child), {})
-                child_slots[nr] = g if nr not in child_slots else child_slots[nr] + g
+                if type(child) is AccumulateGrad:
+                    expected = child.variable._data
+                    shape, np_dtype = expected.shape, expected.dtype
+                else:
+                    shape, dtype = child._output_meta[nr]
+                    np_dtype = dtype.np_dtype
+                if g._data.shape != shape or g._data.dtype != np_dtype:
+                    g = _fit_gradient(node, index, g, *_input_meta(node, index))
+                child_slots = buffers.get(child)
+                if child_slots is None:
+                    buffers[child] = {nr: g}
+                elif nr in child_slots:
+                    child_slots[nr] = child_slots[nr] + g
+                else:
+                    child_slots[nr] = g
             if not retain_graph:
                 node._release()
     if inputs is not None and not accumulate:

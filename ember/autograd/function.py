@@ -19,6 +19,8 @@ import weakref
 
 from .._tensor import Tensor
 from . import grad_mode
+from .anomaly_mode import _state as _anomaly_state
+from .anomaly_mode import capture_stack
 
 __all__ = ["Function", "Primitive", "BackwardNode", "FunctionCtx", "AccumulateGrad", "once_differentiable"]
 
@@ -314,8 +316,7 @@ def _copied_entry(entry, tensor, box, copies):
 
 
 def _record_anomaly(node):
-    from .anomaly_mode import capture_stack, is_anomaly_enabled
-    if is_anomaly_enabled():
+    if _anomaly_state["enabled"]:
         node._anomaly_trace = capture_stack()
 
 
@@ -430,35 +431,49 @@ class Primitive(Function):
         arrays = []
         record = False
         for a in args:
-            if type(a) is Tensor or isinstance(a, Tensor):
+            if isinstance(a, Tensor):
                 arrays.append(a._data)
                 if a._requires_grad:
                     record = True
             else:
                 arrays.append(a)
-        record = record and grad_mode.is_grad_enabled()
         result = cls.forward(ctx, *arrays, **attrs)
-        if type(result) is tuple or type(result) is list:
-            outputs = tuple(Tensor._make(r) for r in result)
-        else:
-            outputs = (Tensor._make(result),)
+        several = type(result) is tuple or type(result) is list
+        outputs = tuple(Tensor._make(r) for r in result) if several else (Tensor._make(result),)
         if cls.is_view:
             outputs[0]._become_view_of(args[0], cls, attrs)
-        if record:
-            ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
-            ctx.next_functions = tuple(_edge(a) if need else _NONE_EDGE
-                                       for a, need in zip(args, ctx.needs_input_grad))
-            for i, out in enumerate(outputs):
-                if out._data.dtype.kind == "f" or out.dtype.is_floating_point:
-                    out._grad_fn, out._output_nr, out._requires_grad = ctx, i, True
-            ctx._output_meta = tuple((out.shape, out.dtype) for out in outputs)
-            if ctx._saved_raw is not None:
-                ctx._saved = _resolve_saved(ctx, ctx._saved_raw, args, arrays, outputs)
-                ctx._saved_raw = None
-            _record_anomaly(ctx)
-        if type(result) is tuple or type(result) is list:
-            return outputs
-        return outputs[0]
+        if record and grad_mode._local.enabled:
+            _record(ctx, args, arrays, outputs)
+        return outputs if several else outputs[0]
+
+
+def _record(ctx, args, arrays, outputs):
+    """Link a Primitive's node into the graph: edges to its inputs, outputs pointing at it, saved tensors."""
+    needs = []
+    edges = []
+    for a in args:
+        if isinstance(a, Tensor) and a._requires_grad:
+            needs.append(True)
+            edges.append(_edge(a))
+        else:
+            needs.append(False)
+            edges.append(_NONE_EDGE)
+    ctx.needs_input_grad = tuple(needs)
+    ctx.next_functions = tuple(edges)
+    metas = []
+    for i, out in enumerate(outputs):
+        data = out._data
+        if data.dtype.kind == "f" or out.dtype.is_floating_point:
+            out._grad_fn = ctx
+            out._output_nr = i
+            out._requires_grad = True
+        metas.append((data.shape, out.dtype))
+    ctx._output_meta = tuple(metas)
+    if ctx._saved_raw is not None:
+        ctx._saved = _resolve_saved(ctx, ctx._saved_raw, args, arrays, outputs)
+        ctx._saved_raw = None
+    if _anomaly_state["enabled"]:
+        ctx._anomaly_trace = capture_stack()
 
 
 def _resolve_saved(ctx, raw, args, arrays, outputs):

@@ -14,7 +14,16 @@ import threading
 __all__ = ["no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
            "is_grad_enabled", "is_inference_mode_enabled"]
 
-_local = threading.local()
+
+
+class _GradState(threading.local):
+    """Per-thread grad mode; the class attributes are each new thread's starting values."""
+
+    enabled = True
+    inference = False
+
+
+_local = _GradState()
 
 
 def is_grad_enabled():
@@ -23,7 +32,7 @@ def is_grad_enabled():
     >>> ember.is_grad_enabled()
     True
     """
-    return getattr(_local, "enabled", True)
+    return _local.enabled
 
 
 def is_inference_mode_enabled():
@@ -33,7 +42,7 @@ def is_inference_mode_enabled():
     ...     ember.is_inference_mode_enabled()
     True
     """
-    return getattr(_local, "inference", False)
+    return _local.inference
 
 
 def _current_mode():

@@ -18,6 +18,17 @@ def promote_operands(*operands):
 
     Returns the converted operands and the result dtype.
     """
+    if len(operands) == 2:      # fast paths for the common cases of binary ops
+        a, b = operands
+        if isinstance(a, Tensor):
+            data = a._data
+            if isinstance(b, Tensor):
+                if data.dtype is b._data.dtype and data.shape == b._data.shape:
+                    return operands, _dtype._BY_NUMPY[data.dtype]
+            elif type(b) is float or type(b) is int:
+                result = _dtype._BY_NUMPY.get(data.dtype)
+                if result is not None and result.is_floating_point:
+                    return (a, np.asarray(b, dtype=data.dtype)), result
     result = _dtype.result_type(*operands)
     shapes = [op._data.shape for op in operands if isinstance(op, Tensor)]
     if len(shapes) > 1 and any(s != shapes[0] for s in shapes):

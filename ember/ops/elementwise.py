@@ -283,14 +283,9 @@ def _digamma_array(xp, x):
     return out.astype(x.dtype)
 
 
-_POLYGAMMA_LOWEST = 1e4     # below -1e4 the shifting sum would take too long; polygamma gives NaN there
-
-
-def _polygamma_array(xp, n, x):
-    """psi^(n)(x) = (-1)^(n+1) n! zeta(n + 1, x) for n >= 1: a direct sum up to x >= 20, then asymptotics."""
+def _polygamma_right(xp, n, z):
+    """psi^(n)(z) = (-1)^(n+1) n! zeta(n + 1, z) for z > 0, n >= 1: a direct sum up to z >= 20, then asymptotics."""
     s = n + 1
-    z = x.astype(np.float64)
-    z = xp.where(z < -_POLYGAMMA_LOWEST, np.nan, z)
     total = xp.zeros_like(z)
     low = z < 20
     while low.any():
@@ -306,7 +301,32 @@ def _polygamma_array(xp, n, x):
         rising *= (s + 2 * k - 1) * (s + 2 * k)
         power = power / (z * z)
     sign = 1.0 if n % 2 else -1.0
-    return (sign * math.factorial(n) * (total + tail)).astype(x.dtype)
+    return sign * math.factorial(n) * (total + tail)
+
+
+def _cot_derivative(n):
+    """Coefficients (highest power first) of P_n, where the n-th derivative of cot(u) is P_n(cot u)."""
+    p = [1.0, 0.0]                               # P_0(c) = c
+    for _ in range(n):
+        degree = len(p) - 1
+        slope = [c * (degree - i) for i, c in enumerate(p[:-1])]         # P'
+        p = [-c for c in slope] + [0.0, 0.0]                             # -c^2 P'
+        for i, c in enumerate(slope):                                    # - P'
+            p[i + 2] -= c
+    return p
+
+
+def _polygamma_array(xp, n, x):
+    """psi^(n)(x) for n >= 1; x <= 0 uses the reflection (-1)^n psi^(n)(1 - x) - pi^(n+1) P_n(cot(pi x))."""
+    z = x.astype(np.float64)
+    out = xp.empty_like(z)
+    right = z > 0
+    out[right] = _polygamma_right(xp, n, z[right])
+    zl = z[~right]
+    cot = 1 / xp.tan(math.pi * (zl - xp.round(zl)))
+    reflected = (-1.0) ** n * _polygamma_right(xp, n, 1 - zl)
+    out[~right] = reflected - math.pi ** (n + 1) * _horner(xp, _cot_derivative(n), cot)
+    return out.astype(x.dtype)
 
 
 class Polygamma(Primitive):
@@ -364,7 +384,7 @@ def _unary(name, what, array_fn, derivative, dtypes):
         return _into(out, cls.apply(_prepare(name, input, dtypes)), name)
 
     op.__name__ = name
-    op.__doc__ = f"{what}, elementwise.\n\n    >>> ember.{name}(ember.tensor([0.5, 1.0]))\n    "
+    op.__doc__ = f"{what}, elementwise.\n\n    >>> y = ember.{name}(ember.tensor([0.5, 1.0]))\n    "
     return op
 
 
@@ -644,7 +664,7 @@ def _predicate(name, what, float_fn, integral_fn):
 
     op.__name__ = name
     op.__doc__ = f"{what} (a bool tensor).\n\n" \
-                 f"    >>> ember.{name}(ember.tensor([1.0, float('inf'), float('nan')]))\n    "
+                 f"    >>> mask = ember.{name}(ember.tensor([1.0, float('inf'), float('nan')]))\n    "
     return op
 
 
@@ -1053,7 +1073,7 @@ def _binary(name, what, array_fn, d_input, d_other, dtypes, numbers):
         return _into(out, cls.apply(a, b), name)
 
     op.__name__ = name
-    op.__doc__ = f"{what}, elementwise with broadcasting.\n\n    >>> ember.{name}(ember.tensor([1.0, -2.0]), " \
+    op.__doc__ = f"{what}, elementwise with broadcasting.\n\n    >>> y = ember.{name}(ember.tensor([1.0, -2.0]), " \
                  f"ember.tensor([0.5, 3.0]))\n    "
     return op
 
@@ -1319,7 +1339,7 @@ def _comparison(name, symbol, array_fn):
 
     op.__name__ = name
     op.__doc__ = f"``input {symbol} other`` elementwise after type promotion, as a bool tensor.\n\n" \
-                 f"    >>> ember.{name}(ember.tensor([1, 2, 3]), 2)\n    "
+                 f"    >>> mask = ember.{name}(ember.tensor([1, 2, 3]), 2)\n    "
     return op
 
 
@@ -1409,7 +1429,7 @@ def _logical(name, what, array_fn):
 
     op.__name__ = name
     op.__doc__ = f"{what} (any dtype; the result is bool).\n\n" \
-                 f"    >>> ember.{name}(ember.tensor([0, 1, 2]), ember.tensor([1, 1, 0]))\n    "
+                 f"    >>> mask = ember.{name}(ember.tensor([0, 1, 2]), ember.tensor([1, 1, 0]))\n    "
     return op
 
 
@@ -1468,7 +1488,7 @@ def _bitwise(name, what, kernel, array_fn):
 
     op.__name__ = name
     op.__doc__ = f"{what}, for integer and bool tensors.\n\n" \
-                 f"    >>> ember.{name}(ember.tensor([12, 10]), ember.tensor([1, 2]))\n    "
+                 f"    >>> bits = ember.{name}(ember.tensor([12, 10]), ember.tensor([1, 2]))\n    "
     return op
 
 

@@ -148,7 +148,9 @@ class AddScaled(Primitive):
             terms.append(beta * input if beta != 1 else input)
         if not terms:
             return array_module(product).zeros(product.shape, dtype=product.dtype)
-        result = terms[0] + terms[1] if len(terms) == 2 else array_module(product).array(terms[0], copy=True)
+        result = terms[0] + terms[1] if len(terms) == 2 else terms[0]
+        if result is product or result is input:
+            result = result.copy()          # never hand out an input's memory as a new tensor
         return result.astype(product.dtype, copy=False)
 
     @staticmethod

@@ -22,6 +22,7 @@ from .._tensor import Tensor, _type_word
 from ..autograd import grad_mode
 from ..autograd.function import Primitive
 from ._util import as_float_input, promote_operands, wrap_dim, wrap_dims
+from .shape import Expand
 
 __all__ = ["sum", "nansum", "mean", "nanmean", "prod", "std", "var", "std_mean", "var_mean", "max", "min",
            "amax", "amin", "argmax", "argmin", "aminmax", "logsumexp", "cumsum", "cumprod", "cummax", "cummin",
@@ -48,7 +49,7 @@ def _reduced_shape(shape, dims, keepdim):
 
 def _restore_dims(grad, input_shape, dims, keepdim):
     """Reshape a reduced tensor so it broadcasts against the input again."""
-    if keepdim or not input_shape:
+    if keepdim or not input_shape or dims is None:   # a 0-dim total broadcasts as it is
         return grad
     return grad.reshape(_reduced_shape(input_shape, dims, True))
 
@@ -270,7 +271,7 @@ class Sum(Primitive):
 
     @staticmethod
     def backward(ctx, grad):
-        return _restore_dims(grad, ctx.shape, ctx.dims, ctx.keepdim).expand(ctx.shape)
+        return Expand.apply(_restore_dims(grad, ctx.shape, ctx.dims, ctx.keepdim), shape=ctx.shape)
 
 
 def _with_dtype(input, dtype):

@@ -10,6 +10,8 @@ from hypothesis import given, settings
 
 import ember
 
+torch = pytest.importorskip("torch")   # the oracle: without it these parity tests skip
+
 MATMUL_SHAPES = [
     ((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 4)), ((2, 3), (3, 4)), ((5, 2, 3), (3,)), ((3,), (5, 3, 4)),
     ((5, 2, 3), (3, 4)), ((2, 3), (5, 3, 4)), ((2, 1, 2, 3), (5, 3, 4)), ((1, 2, 3), (4, 1, 3, 2)),
@@ -401,3 +403,23 @@ def test_more_gradients():
     check_grad(lambda a, b: ember.linalg.cross(a, b), randn(2, 3), randn(1, 3))
     check_grad(lambda a: ember.trace(a), randn(3, 4))
     check_grad(lambda a, b, c: ember.linalg.multi_dot([a, b, c]), randn(3), randn(3, 4), randn(4, 2))
+
+
+def test_bfloat16_products():
+    """NumPy has no bfloat16 products: they are computed in float32 and rounded, as PyTorch does."""
+    a, b = randn(3, 4, dtype=np.float32), randn(4, 2, dtype=np.float32)
+    e_a, e_b = ember.from_numpy(a).bfloat16(), ember.from_numpy(b).bfloat16()
+    t_a, t_b = torch.from_numpy(a).bfloat16(), torch.from_numpy(b).bfloat16()
+    for e, t in ((ember.matmul(e_a, e_b), torch.matmul(t_a, t_b)), (ember.einsum("ij,jk", e_a, e_b),
+                                                                     torch.einsum("ij,jk", t_a, t_b)),
+                 (ember.dot(e_a[0], e_b[:, 0]), torch.dot(t_a[0], t_b[:, 0]))):
+        assert e.dtype is ember.bfloat16
+        np.testing.assert_allclose(e.float().numpy(), t.float().numpy(), rtol=1e-2, atol=1e-2)
+
+
+def test_results_never_alias_inputs():
+    x, y = ember.ones(2, 2), ember.ones(2, 2)
+    product = ember.mm(x, y)
+    result = ember.addmm(x, x, y, alpha=0)
+    result.add_(1)
+    assert x.tolist() == [[1.0, 1.0], [1.0, 1.0]] and product.tolist() == [[2.0, 2.0], [2.0, 2.0]]
