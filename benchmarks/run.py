@@ -10,6 +10,7 @@ means ember is faster. PyTorch runs with 2 threads, as on the reference machine.
 
 import argparse
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -70,6 +71,24 @@ def w2_matmul(lib):
     y = lib.tensor(rng.standard_normal((1024, 1024)).astype(np.float32))
     seconds = median_time(lambda: x @ y, repeats=15, warmup=3)
     return 2 * 1024 ** 3 / seconds / 1e9
+
+
+def _import_seconds(lib):
+    """Wall time of ``import <lib>`` in a fresh interpreter (median of 3)."""
+    code = f"import time; t = time.perf_counter(); import {lib.__name__}; print(time.perf_counter() - t)"
+    runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                                 cwd=Path(__file__).resolve().parent.parent).stdout) for _ in range(3)]
+    return statistics.median(runs)
+
+
+def _installed_megabytes(lib):
+    """Size on disk of the package's directory."""
+    root = Path(lib.__file__).parent
+    return sum(f.stat().st_size for f in root.rglob("*") if f.is_file()) / 1e6
+
+
+workload("W8", "import time", "s", higher_is_better=False)(_import_seconds)
+workload("W8", "installed size (package directory)", "MB", higher_is_better=False)(_installed_megabytes)
 
 
 def _libraries():
