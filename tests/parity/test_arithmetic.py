@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
+from helpers import check_grad, noncontiguous, parity, positive, randint, randn, same_error
 
 import ember
-from helpers import check_grad, parity, positive, randint, randn, same_error, noncontiguous
 
 
 @pytest.mark.parametrize("op", ["add", "sub", "mul", "div"])
