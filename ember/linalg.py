@@ -17,7 +17,7 @@ from ._tensor import Tensor
 from .autograd.function import Primitive
 from .autograd.grad_mode import is_grad_enabled
 from .ops._util import broadcast_shapes, check_tensor, wrap_dim, wrap_dims
-from .ops.linalg import _cross, _into, _mT, _scalar_name, matmul, multi_dot
+from .ops.linalg import _SCALAR_NAMES, _cross, _into, _mT, _scalar_name, matmul, multi_dot
 
 __all__ = ["LinAlgError", "norm", "vector_norm", "matrix_norm", "inv", "inv_ex", "det", "slogdet", "solve",
            "solve_ex", "solve_triangular", "cholesky", "cholesky_ex", "qr", "svd", "svdvals", "eigh", "eigvalsh",
@@ -81,9 +81,9 @@ def _constant(array):
     return Tensor._make(array)
 
 
-def _eye(n, like, cols=None):
+def _eye(n, like):
     """An identity matrix (constant) with the dtype of the Tensor ``like``."""
-    return _constant(np.eye(n, cols, dtype=like._data.dtype))
+    return _constant(np.eye(n, dtype=like._data.dtype))
 
 
 def _tril(x, k=0):
@@ -771,8 +771,10 @@ def _torch_svd(input, some=True, compute_uv=True, *, out=None):
 
 # ----------------------------------------------------------------------------- products of one matrix
 
-class _ConstantOf(Primitive):
+class ConstantOf(Primitive):
     """A fixed array that still depends on ``x`` for autograd (with a zero gradient)."""
+
+    grad_fn_name = "CopyBackwards"
 
     @staticmethod
     def forward(ctx, x, *, value):
@@ -800,7 +802,7 @@ def matrix_power(A, n, *, out=None):
         raise TypeError(f"matrix_power(): argument 'n' must be int, not {type(n).__name__}")
     if n == 0:
         identity = np.broadcast_to(np.eye(A.shape[-1], dtype=A._data.dtype), A.shape).copy()
-        return _into(out, _ConstantOf.apply(A, value=identity))
+        return _into(out, ConstantOf.apply(A, value=identity))
     if n < 0:
         A, n = inv(A), -n
     result, square = None, A
@@ -919,7 +921,7 @@ _INF = math.inf
 
 def _restore_dims(x, dims, keepdim):
     """Give a reduced tensor its reduced dimensions back as size 1 (for broadcasting in backward)."""
-    if keepdim or dims is None and x.ndim == 0:
+    if keepdim:
         return x
     for d in dims:
         x = x.unsqueeze(d)
@@ -986,15 +988,11 @@ def _norm_dtype(x, dtype, fn):
         return x
     dtype = _dtype.to_dtype(dtype)
     if not dtype.is_floating_point:
-        raise RuntimeError(f"{fn}: dtype should be floating point or complex, but got {_SCALAR_FULL[dtype.name]}")
+        raise RuntimeError(f"{fn}: dtype should be floating point or complex, but got {_SCALAR_NAMES[dtype.name]}")
     if dtype is not x.dtype and _dtype.promote_types(x.dtype, dtype) is not dtype:
         raise RuntimeError(f"{fn}: the dtype of the input ({_scalar_name(x)}) should be convertible without "
-                           f"narrowing to the specified dtype ({_SCALAR_FULL[dtype.name]})")
+                           f"narrowing to the specified dtype ({_SCALAR_NAMES[dtype.name]})")
     return x.to(dtype)
-
-
-_SCALAR_FULL = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
-                "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
 
 
 def _ord_text(ord):
@@ -1064,10 +1062,10 @@ _MATRIX_ORDS = ("fro", "nuc", _INF, -_INF, 1, -1, 2, -2)
 
 def _empty_matrix_norm(A, ord, d0, d1, keepdim):
     """Norms of empty matrices are 0, except minima over an empty dimension, which PyTorch refuses."""
-    batch = A.numel() == 0 and all(s for i, s in enumerate(A.shape) if i not in (d0, d1))
+    batch_nonempty = all(s for i, s in enumerate(A.shape) if i not in (d0, d1))
     rows, cols = A.shape[d0], A.shape[d1]
     empty_minimum = {-1: cols == 0, -_INF: rows == 0, -2: min(rows, cols) == 0}.get(ord, False)
-    if batch and empty_minimum:
+    if batch_nonempty and empty_minimum:
         raise IndexError(f"amin(): Expected reduction dim {d1 if ord == -1 else d0 if ord == -_INF else -1} to have "
                          "non-zero size.")
     return A.sum((d0, d1), keepdim=keepdim)

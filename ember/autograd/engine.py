@@ -162,7 +162,10 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, acc
         slots[nr] = g if nr not in slots else slots[nr] + g
 
     captured = [None] * (len(inputs) if inputs is not None else 0)
-    with grad_mode.set_grad_enabled(bool(create_graph)):
+    state = grad_mode._local
+    previous = state.enabled
+    state.enabled = bool(create_graph)
+    try:
         for node in order:
             slots = buffers.pop(node, None)
             if slots is None or (needed is not None and node not in needed):
@@ -218,6 +221,8 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, acc
                     child_slots[nr] = g
             if not retain_graph:
                 node._release()
+    finally:
+        state.enabled = previous
     if inputs is not None and not accumulate:
         for i, g in enumerate(captured):
             if g is None and not allow_unused:
