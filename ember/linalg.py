@@ -618,6 +618,8 @@ def _torch_qr(input, some=True, *, out=None):
     >>> ember.qr(ember.ones(3, 2)).Q.shape
     ember.Size([3, 2])
     """
+    warnings.warn("torch.qr is deprecated in favor of torch.linalg.qr and will be removed in a future PyTorch "
+                  "release.", UserWarning, stacklevel=2)
     _check_matrix(input, "linalg.qr", square=False)
     return _TorchQRResult(*QR.apply(input, mode="reduced" if some else "complete"))
 

@@ -403,6 +403,10 @@ def test_more_gradients():
     check_grad(lambda a, b: ember.linalg.cross(a, b), randn(2, 3), randn(1, 3))
     check_grad(lambda a: ember.trace(a), randn(3, 4))
     check_grad(lambda a, b, c: ember.linalg.multi_dot([a, b, c]), randn(3), randn(3, 4), randn(4, 2))
+    check_grad(lambda a, b: ember.cross(a, b, dim=0), randn(3, 2), randn(3, 2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        check_grad(lambda a, b, c: ember.chain_matmul(a, b, c), randn(2, 3), randn(3, 4), randn(4, 2))
 
 
 def test_bfloat16_products():
