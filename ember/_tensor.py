@@ -564,7 +564,7 @@ class Tensor:
         return Tensor._make(np.array(arr), requires_grad)
 
     @property
-    def xp(self):
+    def _xp(self):
         """The array module (numpy or cupy) of this tensor's device."""
         return array_module(self._data)
 

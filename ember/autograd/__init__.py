@@ -60,7 +60,7 @@ def _seed_gradients(outputs, grad_outputs, batched=False):
                 if not out.dtype.is_floating_point:
                     raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got "
                                        f"{out.dtype}")
-                g = Tensor._make(out.xp.ones(out._data.shape, dtype=out._data.dtype))
+                g = Tensor._make(out._xp.ones(out._data.shape, dtype=out._data.dtype))
         elif not isinstance(g, Tensor):
             raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
         else:

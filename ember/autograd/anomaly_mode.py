@@ -118,6 +118,6 @@ def report_nan(node, grads):
     for i, g in enumerate(grads):
         if g is None or not g.dtype.is_floating_point:
             continue
-        if bool(g.xp.isnan(g._data).any()):
+        if bool(g._xp.isnan(g._data).any()):
             _warn_forward_trace(node)
             raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output.")

@@ -32,7 +32,7 @@ CopySlices._backward_cls.name = lambda self: "torch::autograd::CopySlices"
 
 def _outside_mask(base, view_fn):
     """Ones where ``base`` lies outside the view, zeros inside it."""
-    mask = Tensor._make(base.xp.ones(base.shape, dtype=base._data.dtype))
+    mask = Tensor._make(base._xp.ones(base.shape, dtype=base._data.dtype))
     view_fn(mask)._data[...] = 0
     return mask
 

@@ -298,7 +298,7 @@ def _scalar_output(func, inputs, fn_name, strict):
 
 def _one_hot(tensor, k):
     """A tensor shaped like ``tensor`` with a single 1 at flat position ``k``."""
-    flat = tensor.xp.zeros(tensor.numel(), dtype=tensor._data.dtype)
+    flat = tensor._xp.zeros(tensor.numel(), dtype=tensor._data.dtype)
     flat[k] = 1
     return Tensor._make(flat.reshape(tensor._data.shape))
 

@@ -56,7 +56,7 @@ def _analytical_jacobians(func, inputs, wrt, check_grad_dtypes):
     jacobians = [[np.zeros((o.numel(), t.numel())) for t in targets] for o in outputs]
     for i, out in enumerate(outputs):
         for k in range(out.numel()):
-            seed = out.xp.zeros(out.numel(), dtype=out._data.dtype)
+            seed = out._xp.zeros(out.numel(), dtype=out._data.dtype)
             seed[k] = 1
             grads = autograd_grad(out, targets, Tensor._make(seed.reshape(out._data.shape)), retain_graph=True,
                                   allow_unused=True)

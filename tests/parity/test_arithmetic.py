@@ -75,3 +75,18 @@ def test_finite_differences(op):
 
 def test_unary_finite_differences():
     check_grad(lambda x: ember.exp(x) + ember.log(x) + ember.sqrt(x), positive(5))
+
+
+@pytest.mark.parametrize("name", ["subtract", "divide", "multiply", "true_divide"])
+def test_aliases_as_functions_methods_and_inplace(name):
+    parity(lambda m, x, y: (getattr(m, name)(x, y), getattr(x, name)(y)), randn(3, 2), positive(2))
+    parity(lambda m, x, y: getattr(x.clone(), name + "_")(y), randn(3, 2), positive(2))
+
+
+@pytest.mark.parametrize("shapes", [((3, 1), (1, 4)), ((2, 1, 3), (4, 1)), ((), (5,)), ((0,), (1,)), ((2,), ())])
+def test_broadcast_shapes(shapes):
+    parity(lambda m: tuple(m.broadcast_shapes(*shapes)), grad=False)
+
+
+def test_broadcast_shapes_error():
+    same_error(lambda m: m.broadcast_shapes((3,), (4,)), match="must match")
