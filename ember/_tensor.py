@@ -116,27 +116,23 @@ class Tensor:
             arr = np.empty(args if args else (0,), dtype=d.np_dtype)
         self._init(arr)
 
-    def _init(self, array, requires_grad=False):
-        self._data = array
-        self._requires_grad = requires_grad
-        self._grad_fn = None
-        self._output_nr = 0
-        self._grad = None
-        self._version_box = None
-
     @classmethod
     def _make(cls, array, requires_grad=False):
         """Wrap an array (NumPy scalars become 0-dim arrays) without copying it."""
         if type(array) is not np.ndarray:
             array = np.asarray(array)
         t = object.__new__(cls)
-        t._data = array
-        t._requires_grad = requires_grad
-        t._grad_fn = None
-        t._output_nr = 0
-        t._grad = None
-        t._version_box = None
+        t._init(array, requires_grad)
         return t
+
+    def _init(self, array, requires_grad=False):
+        """Set the per-tensor state (the rest has class-level defaults)."""
+        self._data = array
+        self._requires_grad = requires_grad
+        self._grad_fn = None
+        self._output_nr = 0
+        self._grad = None
+        self._version_box = None
 
     @staticmethod
     def _zeros(shape, dtype):
