@@ -17,6 +17,7 @@ Calling ``apply`` records a ``BackwardNode`` (the ``grad_fn`` of the outputs) wh
 
 import weakref
 
+from .._dtype import _BY_NUMPY
 from .._tensor import Tensor
 from . import grad_mode
 from .anomaly_mode import _state as _anomaly_state
@@ -449,26 +450,19 @@ class Primitive(Function):
 
 def _record(ctx, args, arrays, outputs):
     """Link a Primitive's node into the graph: edges to its inputs, outputs pointing at it, saved tensors."""
-    needs = []
-    edges = []
-    for a in args:
-        if isinstance(a, Tensor) and a._requires_grad:
-            needs.append(True)
-            edges.append(_edge(a))
-        else:
-            needs.append(False)
-            edges.append(_NONE_EDGE)
-    ctx.needs_input_grad = tuple(needs)
-    ctx.next_functions = tuple(edges)
+    edges = tuple(_edge(a) if isinstance(a, Tensor) and a._requires_grad else _NONE_EDGE for a in args)
+    ctx.next_functions = edges
+    ctx.needs_input_grad = tuple(edge is not _NONE_EDGE for edge in edges)
     metas = []
     for i, out in enumerate(outputs):
         data = out._data
-        if data.dtype.kind == "f" or out.dtype.is_floating_point:
+        dtype = _BY_NUMPY[data.dtype]
+        if dtype.is_floating_point:
             out._grad_fn = ctx
             out._output_nr = i
             out._requires_grad = True
-        metas.append((data.shape, out.dtype))
-    ctx._output_meta = tuple(metas)
+        metas.append((data.shape, dtype))
+    ctx._output_meta = metas
     if ctx._saved_raw is not None:
         ctx._saved = _resolve_saved(ctx, ctx._saved_raw, args, arrays, outputs)
         ctx._saved_raw = None
@@ -483,18 +477,20 @@ def _resolve_saved(ctx, raw, args, arrays, outputs):
         if item is None:
             saved.append((None, 0, None))
             continue
+        entry = None
         for a, arr in zip(args, arrays):
-            if arr is item and isinstance(a, Tensor):
-                saved.append((a, a._version, None))
+            if arr is item and arr is not a:         # the array of a Tensor argument
+                entry = (a, a._version, None)
                 break
-        else:
+        if entry is None:
             for i, out in enumerate(outputs):
                 if out._data is item:
-                    saved.append(_save_entry(out, ctx, i))
+                    entry = _save_entry(out, ctx, i)
                     break
             else:
                 tensor = item if isinstance(item, Tensor) else Tensor._make(item)
-                saved.append((tensor, tensor._version, None))
+                entry = (tensor, tensor._version, None)
+        saved.append(entry)
     return tuple(saved)
 
 
