@@ -19,6 +19,7 @@ from . import autograd
 from .ops import *  # noqa: F401,F403  (the torch.* functions, one module per family)
 from ._creation import *  # noqa: F401,F403
 from .random import *  # noqa: F401,F403
+from ._settings import *  # noqa: F401,F403  (threads, determinism, default device, ...)
 from . import _creation, random, linalg, return_types
 from .ops import attach_tensor_methods as _attach
 from .ops._util import broadcast_shapes

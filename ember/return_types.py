@@ -14,7 +14,7 @@ indexes as a tuple and pickles by name.
 from operator import itemgetter
 
 __all__ = ["max", "min", "aminmax", "cummax", "cummin", "median", "nanmedian", "mode", "kthvalue", "sort",
-           "topk"]
+           "topk", "histogram"]
 
 
 class _ReturnType(tuple):
@@ -72,3 +72,4 @@ mode = _make("mode", _VALUES_INDICES)
 kthvalue = _make("kthvalue", _VALUES_INDICES)
 sort = _make("sort", _VALUES_INDICES)
 topk = _make("topk", _VALUES_INDICES)
+histogram = _make("histogram", ("hist", "bin_edges"))

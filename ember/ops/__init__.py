@@ -6,9 +6,9 @@ tensor first); importing this package attaches those methods to Tensor.
 """
 
 from .._tensor import Tensor
-from . import conversion, elementwise, indexing, linalg, reduction, shape
+from . import combinatorics, conversion, elementwise, indexing, linalg, queries, reduction, shape, statistics
 
-FAMILIES = (conversion, elementwise, reduction, shape, indexing, linalg)
+FAMILIES = (conversion, elementwise, reduction, shape, indexing, linalg, statistics, combinatorics, queries)
 
 
 

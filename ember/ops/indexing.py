@@ -28,6 +28,7 @@ from ..autograd import grad_mode
 from ..autograd.function import Primitive
 from ._util import broadcast_shapes, check_tensor, promote_operands, wrap_dim
 from .elementwise import _inplace, _into
+from .shape import Diagonal, _diagonal_dims, _diagonal_view, _slice_key
 
 __all__ = ["gather", "scatter", "scatter_add", "scatter_reduce", "index_select", "index_add", "index_copy",
            "index_fill", "index_put", "index_put_", "masked_fill", "masked_scatter", "masked_select", "where",
@@ -781,13 +782,13 @@ def _check_source(input, dim, idx, source, fn):
             raise IndexError(f"index_copy_(): When source and destination are not scalars, their dimensionality "
                              f"must match. Source dimensionality ({source.ndim}), destination dimensionality "
                              f"({input.ndim})")
-        raise RuntimeError(f"index_add_(): Indexing dim {dim} is out of bounds of the source tensor with dim "
+        raise RuntimeError(f"{fn}(): Indexing dim {dim} is out of bounds of the source tensor with dim "
                            f"{source.ndim}")
     if idx.size != source.shape[dim]:
         if fn == "index_copy_":
             raise IndexError(f"index_copy_(): Number of indices ({idx.size}) should be equal to source.size(dim) "
                              f"({source.shape[dim]})")
-        raise RuntimeError(f"index_add_(): Number of indices ({idx.size}) should be equal to source.size(dim): "
+        raise RuntimeError(f"{fn}(): Number of indices ({idx.size}) should be equal to source.size(dim): "
                            f"({source.shape[dim]}), for dim: {dim}")
     for d in range(input.ndim):
         if d != dim and source.shape[d] != input.shape[d]:
@@ -1373,6 +1374,188 @@ def bincount(input, weights=None, minlength=0):
 
 # ============================================================================= Tensor methods
 
+# ============================================================================= scattering into views, index_reduce
+
+def _check_src_fits(src, view_shape):
+    if tuple(src.shape) != tuple(view_shape):
+        raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = {list(src.shape)}, "
+                           f"slice size = {list(view_shape)}")
+
+
+def _scatter_into(input, src, key, fn):
+    """A copy of ``input`` with ``src`` (cast to its dtype) written into the view ``input[key]``."""
+    key = key + (Ellipsis,)                     # so that selecting one element still gives a (0-dim) view
+    _check_src_fits(src, input._data[key].shape)
+    return IndexPut.apply(input, src, basic=key, advanced=None, accumulate=False)
+
+
+def select_scatter(input, src, dim, index):
+    """A copy of ``input`` with ``src`` written at ``input.select(dim, index)``.
+
+    >>> ember.select_scatter(ember.zeros(2, 2), ember.ones(2), 0, 1)
+    tensor([[0., 0.],
+            [1., 1.]])
+    """
+    check_tensor(input, "input", "select_scatter")
+    check_tensor(src, "src", "select_scatter")
+    if input.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    if isinstance(index, bool) or not isinstance(index, (int, np.integer)):
+        raise TypeError(f"select_scatter(): argument 'index' (position 4) must be int, not {type(index).__name__}")
+    dim = wrap_dim(dim, input.ndim)
+    size = input.shape[dim]
+    if not -size <= index < size:
+        raise IndexError(f"select(): index {index} out of range for tensor of size {list(input.shape)} at "
+                         f"dimension {dim}")
+    return _scatter_into(input, src, (slice(None),) * dim + (int(index) % size,), "select_scatter")
+
+
+def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
+    """A copy of ``input`` with ``src`` written into the slice ``start:end:step`` along ``dim``.
+
+    >>> ember.slice_scatter(ember.zeros(4), ember.ones(2), start=1, end=3)
+    tensor([0., 1., 1., 0.])
+    """
+    check_tensor(input, "input", "slice_scatter")
+    check_tensor(src, "src", "slice_scatter")
+    return _scatter_into(input, src, _slice_key(input, dim, start, end, step), "slice_scatter")
+
+
+class DiagonalScatter(Primitive):
+    """A copy of ``x`` with ``src`` written on a diagonal; ``x`` keeps the gradient off it, ``src`` gets it on it."""
+
+    @staticmethod
+    def forward(ctx, x, src, *, offset, dim1, dim2):
+        ctx.offset, ctx.dim1, ctx.dim2 = offset, dim1, dim2
+        out = x.copy()
+        _diagonal_view(out, offset, dim1, dim2)[...] = src
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        diagonal = {"offset": ctx.offset, "dim1": ctx.dim1, "dim2": ctx.dim2}
+        grad_x = DiagonalScatter.apply(grad, Tensor._zeros((), grad.dtype), **diagonal) \
+            if ctx.needs_input_grad[0] else None
+        grad_src = Diagonal.apply(grad, **diagonal) if ctx.needs_input_grad[1] else None
+        return grad_x, grad_src
+
+
+def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
+    """A copy of ``input`` with ``src`` written on the diagonal that ``input.diagonal(offset, dim1, dim2)`` views.
+
+    >>> ember.diagonal_scatter(ember.zeros(2, 2), ember.ones(2))
+    tensor([[1., 0.],
+            [0., 1.]])
+    """
+    check_tensor(input, "input", "diagonal_scatter")
+    check_tensor(src, "src", "diagonal_scatter")
+    dim1, dim2 = _diagonal_dims(dim1, dim2, input.ndim)
+    _check_src_fits(src, _diagonal_view(input._data, int(offset), dim1, dim2).shape)
+    return DiagonalScatter.apply(input, src, offset=int(offset), dim1=dim1, dim2=dim2)
+
+
+_INDEX_REDUCTIONS = ("prod", "mean", "amax", "amin")
+_warned = set()
+
+
+def _warn_once(key, message):
+    """A UserWarning given once per process (every time after ``ember.set_warn_always(True)``), as PyTorch's."""
+    from .._settings import is_warn_always_enabled
+    if key in _warned and not is_warn_always_enabled():
+        return
+    _warned.add(key)
+    warnings.warn(message, UserWarning, stacklevel=3)
+
+
+def _check_index_reduce(input, dim, idx, source):
+    if source.dtype is not input.dtype:
+        raise RuntimeError(f"index_reduce_(): self ({_type_word(input.dtype)}) and source "
+                           f"({_type_word(source.dtype)}) must have the same scalar type")
+    if input.ndim == 0 and source.ndim:
+        raise RuntimeError(f"source tensor shape must match self tensor shape, excluding the specified dimension. "
+                           f"Got self.shape = {list(input.shape)} source.shape = {list(source.shape)}")
+    if source.ndim == 0 and (input.ndim or idx.size != 1):
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    _check_source(input, dim, idx, source, "index_reduce_")
+    size = _as_1d(input).shape[dim]
+    if idx.size and (idx.min() < 0 or idx.max() >= size):
+        raise IndexError("index out of range in self")
+
+
+def index_reduce(input, dim, index, source, reduce, *, include_self=True, out=None):
+    """Reduce the slices of ``source`` into a copy of ``input`` along ``dim`` at ``index`` (prod, mean, amax, amin).
+
+    With ``include_self=False`` the targets' own values take no part.
+
+    >>> ember.index_reduce(ember.ones(2), 0, ember.tensor([0, 0]), ember.tensor([2., 3.]), "prod")
+    tensor([6., 1.])
+    """
+    _warn_once("index_reduce", "index_reduce() is in beta and the API may change at any time.")
+    if reduce not in _INDEX_REDUCTIONS:
+        raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got {reduce}.")
+    dim, idx = _index_vector(input, dim, index, "index_reduce_", dtype_message=(
+        f"index_reduce_(): Expected dtype int32/int64 for index but got: {_type_word(index.dtype)}"
+        if isinstance(index, Tensor) else None),
+        dim_message=(f"index_reduce_(): Index is supposed to be a vector, but got dim: {index.ndim} with type: "
+                     f"{_type_word(index.dtype)} and size: {list(index.shape)}" if isinstance(index, Tensor)
+                     else None))
+    check_tensor(source, "source", "index_reduce")
+    _check_index_reduce(input, dim, idx, source)
+    result = ScatterReduce.apply(_as_1d(input), _as_1d(source), key=_dim_key(dim, idx), reduce=reduce,
+                                 include_self=include_self)
+    return _into(out, result.reshape(input.shape))
+
+
+def fill_diagonal_(self, fill_value, wrap=False):
+    """Fill the main diagonal (all indices equal) with ``fill_value``, in place.
+
+    For a tall matrix, ``wrap=True`` starts the diagonal again every ``columns + 1`` rows.
+
+    >>> ember.zeros(2, 3).fill_diagonal_(1.)
+    tensor([[1., 0., 0.],
+            [0., 1., 0.]])
+    """
+    if self.ndim < 2:
+        raise RuntimeError("dimensions must larger than 1")
+    height, width = self.shape[0], self.shape[1]
+    if self.ndim > 2 and any(s != height for s in self.shape[1:]):
+        raise RuntimeError("all dimensions of input must be of equal length")
+    steps = np.arange(min(height, width))
+    coordinates = [steps] * self.ndim
+    if wrap and self.ndim == 2 and height > width + 1:
+        stride = width + 1
+        more = np.arange(width, -(-self.numel() // stride)) * stride      # flat positions past the first block
+        rows, cols = np.divmod(more, width)
+        coordinates = [np.concatenate([steps, rows]), np.concatenate([steps, cols])]
+    value = _scatter_value(self, fill_value)
+    filled = IndexPut.apply(self, value, basic=None, advanced=tuple(coordinates), accumulate=False)
+    return self._assign_inplace(filled)
+
+
+def isin(elements, test_elements, *, assume_unique=False, invert=False):
+    """Whether each element of ``elements`` occurs in ``test_elements`` (either may be a number), as a bool tensor.
+
+    >>> ember.isin(ember.tensor([1, 2, 3]), ember.tensor([2, 5]))
+    tensor([False,  True, False])
+    """
+    operands = (elements, test_elements)
+    numbers = [not isinstance(x, Tensor) for x in operands]
+    for x, is_number in zip(operands, numbers):
+        if is_number and (isinstance(x, bool) or not isinstance(x, (int, float, np.integer, np.floating))):
+            raise TypeError(f"isin(): expected Tensor or a number, got {type(x).__name__}")
+    if all(numbers):
+        raise TypeError("isin(): at least one of 'elements' and 'test_elements' must be a Tensor")
+    if any(isinstance(x, Tensor) and x.dtype is _dtype.bool for x in operands):
+        raise RuntimeError("Unsupported input type encountered for isin(): Bool")
+    dtype = _dtype.result_type(elements, test_elements)
+    arrays = [np.asarray(x._data if isinstance(x, Tensor) else x).astype(dtype.np_dtype) for x in operands]
+    found = np.isin(arrays[0], arrays[1], assume_unique=assume_unique, invert=invert)
+    return Tensor._make(np.asarray(found, dtype=bool))
+
+
+__all__ += ["select_scatter", "slice_scatter", "diagonal_scatter", "index_reduce", "isin"]
+
+
 def _tensor_where(self, condition, other):
     """``self`` where ``condition`` is True, else ``other``.
 
@@ -1390,8 +1573,9 @@ TENSOR_METHODS = {
     "masked_select": masked_select, "where": _tensor_where, "nonzero": nonzero, "argwhere": argwhere,
     "take": take, "take_along_dim": take_along_dim, "put": put, "sort": sort, "argsort": argsort,
     "msort": msort, "topk": topk, "kthvalue": kthvalue, "unique": unique, "unique_consecutive": unique_consecutive,
-    "bincount": bincount,
+    "bincount": bincount, "select_scatter": select_scatter, "slice_scatter": slice_scatter,
+    "diagonal_scatter": diagonal_scatter, "index_reduce": index_reduce, "fill_diagonal_": fill_diagonal_,
 }
 for _name in ("scatter", "scatter_add", "scatter_reduce", "index_add", "index_fill", "index_copy", "index_put",
-              "masked_fill", "masked_scatter", "put"):
+              "masked_fill", "masked_scatter", "put", "index_reduce"):
     TENSOR_METHODS[_name + "_"] = _inplace(TENSOR_METHODS[_name])

@@ -1582,6 +1582,272 @@ def meshgrid(*tensors, indexing=None):
     return tuple(grids)
 
 
+# ----------------------------------------------------------------------------- more splits
+
+def split_with_sizes(input, split_sizes, dim=0):
+    """Views of ``input`` along ``dim`` with the listed sizes, which must add up to that dimension's size.
+
+    >>> [p.tolist() for p in ember.split_with_sizes(ember.arange(5), [2, 3])]
+    [[0, 1], [2, 3, 4]]
+    """
+    return _split_with_sizes(input, _int_tuple(split_sizes, "split_with_sizes", "split_sizes"), dim)
+
+
+class UnsafeSlice(Slice):
+    """A slice that shares memory but that autograd does not follow as a view (the ``unsafe_*`` splits)."""
+
+    is_view = False
+    grad_fn_name = "UnsafeSplitBackward0"
+
+
+def _untracked(pieces, input, dim):
+    """``pieces`` (consecutive slices of ``input`` along ``dim``) again, as slices autograd does not track as views."""
+    dim = wrap_dim(dim, input.ndim)
+    ends = np.cumsum([0] + [p.shape[dim] for p in pieces]).tolist()
+    before = (slice(None),) * dim
+    return tuple(UnsafeSlice.apply(input, key=before + (slice(a, b),)) for a, b in zip(ends[:-1], ends[1:]))
+
+
+def unsafe_split(tensor, split_size, dim=0):
+    """:func:`split` whose pieces are not views for autograd: changing one in place is not checked against ``tensor``.
+
+    >>> [p.tolist() for p in ember.unsafe_split(ember.arange(5), 2)]
+    [[0, 1], [2, 3], [4]]
+    """
+    with grad_mode.no_grad():
+        pieces = split(tensor, split_size, dim)
+    return _untracked(pieces, tensor, dim)
+
+
+def unsafe_split_with_sizes(input, split_sizes, dim=0):
+    """:func:`split_with_sizes` whose pieces are not views for autograd (see :func:`unsafe_split`).
+
+    >>> [p.tolist() for p in ember.unsafe_split_with_sizes(ember.arange(3), [1, 2])]
+    [[0], [1, 2]]
+    """
+    with grad_mode.no_grad():
+        pieces = split_with_sizes(input, split_sizes, dim)
+    return _untracked(pieces, input, dim)
+
+
+def unsafe_chunk(input, chunks, dim=0):
+    """:func:`chunk` whose pieces are not views for autograd (see :func:`unsafe_split`).
+
+    >>> [p.tolist() for p in ember.unsafe_chunk(ember.arange(4), 2)]
+    [[0, 1], [2, 3]]
+    """
+    with grad_mode.no_grad():
+        pieces = chunk(input, chunks, dim)
+    return _untracked(pieces, input, dim)
+
+
+def _slice_key(input, dim, start, end, step):
+    """The NumPy key of ``input[..., start:end:step]`` along ``dim`` (PyTorch's ``slice``), checked."""
+    if input.ndim == 0:
+        raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+    dim = wrap_dim(dim, input.ndim)
+    if step <= 0:
+        raise RuntimeError("slice step must be positive")
+    return (slice(None),) * dim + (slice(start, end, step),)
+
+
+# ----------------------------------------------------------------------------- in-place metadata changes
+
+def _reshape_inplace(self, view_fn):
+    """Make ``self`` itself become ``view_fn(self)``: the same memory with a new shape and strides.
+
+    This is PyTorch's ``squeeze_``, ``t_``, ...: the version counter moves (a saved copy of
+    the old shape then fails loudly in backward), and autograd sees the view op applied to
+    the tensor's history (through its base, for a view).
+    """
+    self._check_inplace()
+    result = view_fn(self)
+    self._data = result._data
+    self._bump_version()
+    if result._grad_fn is not None:
+        self._grad_fn, self._output_nr = result._grad_fn, result._output_nr
+    if self._base is not None:
+        outer = self._view_fn
+        self._view_fn = lambda t: view_fn(outer(t))
+    return self
+
+
+def squeeze_(self, dim=None):
+    """In-place :func:`squeeze`: this tensor loses its size-1 dimensions (all, or those in ``dim``).
+
+    >>> ember.zeros(1, 2, 1).squeeze_().shape
+    ember.Size([2])
+    """
+    return _reshape_inplace(self, lambda t: squeeze(t, dim))
+
+
+def unsqueeze_(self, dim):
+    """In-place :func:`unsqueeze`: this tensor gains a size-1 dimension at ``dim``.
+
+    >>> ember.zeros(2).unsqueeze_(0).shape
+    ember.Size([1, 2])
+    """
+    return _reshape_inplace(self, lambda t: unsqueeze(t, dim))
+
+
+def transpose_(self, dim0, dim1):
+    """In-place :func:`transpose`: dimensions ``dim0`` and ``dim1`` of this tensor swap.
+
+    >>> ember.zeros(2, 3).transpose_(0, 1).shape
+    ember.Size([3, 2])
+    """
+    return _reshape_inplace(self, lambda t: transpose(t, dim0, dim1))
+
+
+def swapaxes_(self, axis0, axis1):
+    """In-place :func:`swapaxes` (the same as ``transpose_``).
+
+    >>> ember.zeros(2, 3).swapaxes_(0, 1).shape
+    ember.Size([3, 2])
+    """
+    return transpose_(self, axis0, axis1)
+
+
+def swapdims_(self, dim0, dim1):
+    """In-place :func:`swapdims` (the same as ``transpose_``).
+
+    >>> ember.zeros(2, 3).swapdims_(0, 1).shape
+    ember.Size([3, 2])
+    """
+    return transpose_(self, dim0, dim1)
+
+
+def t_(self):
+    """In-place :func:`t`: a matrix becomes its transpose; 0-D and 1-D tensors stay as they are.
+
+    >>> ember.zeros(2, 3).t_().shape
+    ember.Size([3, 2])
+    """
+    if self.ndim > 2:
+        raise RuntimeError(f"t_() expects a tensor with <= 2 dimensions, but self is {self.ndim}D")
+    return _reshape_inplace(self, t)
+
+
+def as_strided_(input, size, stride, storage_offset=None):
+    """In-place :func:`as_strided`: this tensor becomes the given window on its memory.
+
+    >>> ember.arange(4.).as_strided_((2, 2), (1, 1))
+    tensor([[0., 1.],
+            [1., 2.]])
+    """
+    return _reshape_inplace(input, lambda t: as_strided(t, size, stride, storage_offset))
+
+
+def _resized(x, shape):
+    """``x``'s memory read contiguously from its first element as ``shape``; memory it lacks is new (zeros)."""
+    storage, layout = _storage(x)
+    start, available = layout[2], layout[3] - layout[2]
+    count = _numel(shape)
+    if count <= available:
+        return storage[start:start + count].reshape(shape)
+    grown = array_module(x).zeros(count, dtype=x.dtype)
+    grown[:available] = storage[start:]
+    return grown.reshape(shape)
+
+
+def resize_(self, *sizes, memory_format=None):
+    """Give this tensor the shape ``sizes`` (contiguous), keeping its memory's leading elements.
+
+    Growing adds elements (zeros here; PyTorch leaves them uninitialised); a tensor that
+    requires grad cannot be resized.
+
+    >>> ember.arange(6).resize_(2, 2)
+    tensor([[0, 1],
+            [2, 3]])
+    """
+    sizes = _shape_arg(sizes, "resize_", "size")
+    for s in sizes:
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(sizes)}")
+    if self._requires_grad:
+        raise RuntimeError("cannot resize variables that require grad")
+    if sizes == tuple(self.shape):
+        return self
+    self._data = _resized(self._data, sizes)
+    self._bump_version()
+    return self
+
+
+def resize_as_(input, the_template, memory_format=None):
+    """:func:`resize_` this tensor to ``the_template``'s shape.
+
+    >>> ember.arange(6).resize_as_(ember.zeros(3)).tolist()
+    [0, 1, 2]
+    """
+    if not isinstance(the_template, Tensor):
+        raise TypeError(f"resize_as_(): argument 'the_template' must be Tensor, not {type(the_template).__name__}")
+    return resize_(input, the_template.shape)
+
+
+# ----------------------------------------------------------------------------- *_copy: views as new tensors
+
+def _slice_view(input, dim=0, start=None, end=None, step=1):
+    return Slice.apply(input, key=_slice_key(input, dim, start, end, step))
+
+
+def _expand_view(input, size, *, implicit=False):
+    return expand(input, size)
+
+
+def _alias_view(input):
+    return View.apply(input, shape=tuple(input.shape))
+
+
+def _detached(input):
+    return input.detach()
+
+
+# torch name: (the view it copies, an example call, what the example shows)
+_COPIES = {
+    "view_copy": (view, "ember.view_copy(ember.arange(6), (2, 3)).shape", "ember.Size([2, 3])"),
+    "permute_copy": (permute, "ember.permute_copy(ember.zeros(2, 3), (1, 0)).shape", "ember.Size([3, 2])"),
+    "expand_copy": (_expand_view, "ember.expand_copy(ember.tensor([1, 2]), (2, 2)).tolist()", "[[1, 2], [1, 2]]"),
+    "squeeze_copy": (squeeze, "ember.squeeze_copy(ember.zeros(1, 2)).shape", "ember.Size([2])"),
+    "unsqueeze_copy": (unsqueeze, "ember.unsqueeze_copy(ember.zeros(2), 0).shape", "ember.Size([1, 2])"),
+    "transpose_copy": (transpose, "ember.transpose_copy(ember.zeros(2, 3), 0, 1).shape", "ember.Size([3, 2])"),
+    "t_copy": (t, "ember.t_copy(ember.zeros(2, 3)).shape", "ember.Size([3, 2])"),
+    "diagonal_copy": (diagonal, "ember.diagonal_copy(ember.eye(2)).tolist()", "[1.0, 1.0]"),
+    "select_copy": (select, "ember.select_copy(ember.arange(4), 0, 2).tolist()", "2"),
+    "slice_copy": (_slice_view, "ember.slice_copy(ember.arange(6), 0, 1, 5, 2).tolist()", "[1, 3]"),
+    "narrow_copy": (narrow, "ember.narrow_copy(ember.arange(5), 0, 1, 2).tolist()", "[1, 2]"),
+    "unfold_copy": (unfold, "ember.unfold_copy(ember.arange(4), 0, 2, 2).tolist()", "[[0, 1], [2, 3]]"),
+    "as_strided_copy": (as_strided, "ember.as_strided_copy(ember.arange(3), (2,), (2,)).tolist()", "[0, 2]"),
+    "alias_copy": (_alias_view, "ember.alias_copy(ember.arange(2)).tolist()", "[0, 1]"),
+    "detach_copy": (_detached, "ember.detach_copy(ember.ones(1, requires_grad=True)).requires_grad", "False"),
+    "split_copy": (split, "[p.tolist() for p in ember.split_copy(ember.arange(3), 2)]", "[[0, 1], [2]]"),
+    "split_with_sizes_copy": (split_with_sizes, "[p.tolist() for p in ember.split_with_sizes_copy(ember.arange(3), "
+                              "[1, 2])]", "[[0], [1, 2]]"),
+    "unbind_copy": (unbind, "[p.tolist() for p in ember.unbind_copy(ember.arange(2))]", "[0, 1]"),
+}
+
+
+def _copying(name, view_fn, example, shows):
+    """``torch.<name>``: the result of ``view_fn`` as new memory (one tensor, or a tuple of them)."""
+    def op(input, *args, out=None, **kwargs):
+        result = view_fn(input, *args, **kwargs)
+        if isinstance(result, tuple):
+            copies = tuple(piece.clone() for piece in result)
+            if out is not None:
+                copies = tuple(_write_out(o, c, name) for o, c in zip(out, copies))
+            return copies
+        return _write_out(out, result.clone(), name)
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = (f"A copy of ``{name[:-len('_copy')]}`` of ``input``, in new memory (never a view).\n\n"
+                  f"    >>> {example}\n    {shows}\n    ")
+    return op
+
+
+_COPY_OPS = {name: _copying(name, *spec) for name, spec in _COPIES.items()}
+globals().update(_COPY_OPS)
+__all__ += ["split_with_sizes", "unsafe_split", "unsafe_split_with_sizes", "unsafe_chunk", "as_strided_",
+            "resize_as_", *_COPY_OPS]
+
+
 TENSOR_METHODS = {
     "view": view, "view_as": view_as, "reshape": reshape, "reshape_as": reshape_as, "flatten": flatten,
     "unflatten": unflatten, "ravel": ravel, "expand": expand, "expand_as": expand_as,
@@ -1594,4 +1860,8 @@ TENSOR_METHODS = {
     "flipud": flipud, "roll": roll, "rot90": rot90, "diag": diag, "diag_embed": diag_embed, "tril": tril,
     "triu": triu, "tril_": tril_, "triu_": triu_,
     "T": property(_T), "mT": property(_mT), "H": property(_H), "mH": property(_mH),
+    "split_with_sizes": split_with_sizes, "unsafe_split": unsafe_split,
+    "unsafe_split_with_sizes": unsafe_split_with_sizes, "unsafe_chunk": unsafe_chunk, "squeeze_": squeeze_,
+    "unsqueeze_": unsqueeze_, "transpose_": transpose_, "swapaxes_": swapaxes_, "swapdims_": swapdims_, "t_": t_,
+    "as_strided_": as_strided_, "resize_": resize_, "resize_as_": resize_as_, "narrow_copy": _COPY_OPS["narrow_copy"],
 }

@@ -865,3 +865,169 @@ def test_dtypes_are_kept(dtype):
                             x.masked_fill(x.bool(), 1), x.index_fill(1, m.tensor([1]), 1),
                             x.put(m.tensor([0]), s[0, :1]), m.masked_scatter(x, x.bool(), x.flatten())),
            array, randint(0, 3, 1, 4).astype(dtype), grad=False)
+
+
+# ============================================================================= select/slice/diagonal_scatter
+
+def test_select_scatter():
+    parity(lambda m, x, s: m.select_scatter(x, s, 0, 1), randn(2, 3), randn(3))
+    parity(lambda m, x, s: x.select_scatter(s, 1, -1), noncontiguous(randn(2, 3)), randn(2))
+    parity(lambda m, x, s: m.select_scatter(x, s, 2, 0), randn(2, 3, 4), randn(2, 3, dtype=np.float32))  # cast
+    parity(lambda m, x, s: m.select_scatter(x, s, 0, 1), randint(0, 5, 2, 3), randn(3), grad=False)
+    parity(lambda m, x, s: m.select_scatter(x, s, 0, 0), randn(1), np.array(2.0))
+
+
+def test_slice_scatter():
+    x = randn(4, 6)
+    parity(lambda m, x, s: m.slice_scatter(x, s, 1, 1, 3), x, randn(4, 2))
+    parity(lambda m, x, s: m.slice_scatter(x, s, 1, 0, 6, 2), x, randn(4, 3))
+    parity(lambda m, x, s: m.slice_scatter(x, s, dim=-1, start=-2), x, randn(4, 2))
+    parity(lambda m, x, s: m.slice_scatter(x, s, 1, -10, 2), x, randn(4, 2))
+    parity(lambda m, x, s: x.slice_scatter(s, 1, 0, 10, 4), x, randn(4, 2))
+    parity(lambda m, x, s: m.slice_scatter(x, s), x, randn(4, 6))
+    parity(lambda m, x, s: m.slice_scatter(x, s, 1, 4, 2), x, np.zeros((4, 0)))
+    parity(lambda m, x, s: m.slice_scatter(x, s, 0, 1, None, 2), noncontiguous(x), noncontiguous(randn(2, 6)))
+
+
+def test_diagonal_scatter():
+    parity(lambda m, x, s: m.diagonal_scatter(x, s), randn(3, 3), randn(3))
+    parity(lambda m, x, s: m.diagonal_scatter(x, s, 1), randn(3, 4), randn(3))
+    parity(lambda m, x, s: x.diagonal_scatter(s, -1, 0, 2), randn(3, 2, 4), randn(2, 2))
+    parity(lambda m, x, s: m.diagonal_scatter(x, s, 0, 2, 0), noncontiguous(randn(2, 3, 4)), randn(3, 2))
+    parity(lambda m, x, s: m.diagonal_scatter(x, s, 5), randn(3, 3), np.zeros(0))
+    parity(lambda m, x, s: m.diagonal_scatter(x, s), randint(0, 5, 2, 2), randint(0, 5, 2), grad=False)
+
+
+def test_scatter_into_view_errors():
+    x = randn(2, 3)
+    same_error(lambda m, x, s: m.select_scatter(x, s, 1, 3), x, randn(2))
+    same_error(lambda m, x, s: m.select_scatter(x, s, 0, 1.0), x, randn(3))
+    same_error(lambda m, x, s: m.select_scatter(x, s, 0, 1), x, randn(2))
+    same_error(lambda m, x, s: m.select_scatter(x, s, 0, 1), x, randn(1, 3))
+    same_error(lambda m, x, s: m.select_scatter(x, s, 0, 0), np.array(1.0), np.array(2.0))
+    same_error(lambda m, x, s: m.slice_scatter(x, s, 1, 0, 3, 0), x, randn(2, 2))
+    same_error(lambda m, x, s: m.slice_scatter(x, s, 1, 0, 3, -1), x, randn(2, 2))
+    same_error(lambda m, x, s: m.slice_scatter(x, s, 1), x, randn(2, 2))
+    same_error(lambda m, x, s: m.slice_scatter(x, s), np.array(1.0), np.array(2.0))
+    same_error(lambda m, x, s: m.diagonal_scatter(x, s), randn(3, 3), randn(2))
+    same_error(lambda m, x, s: m.diagonal_scatter(x, s, 0, 0, 0), randn(3, 3), randn(3))
+
+
+def test_scatter_into_view_finite_differences():
+    check_grad(lambda x, s: ember.select_scatter(x, s, 1, 0), randn(2, 3), randn(2))
+    check_grad(lambda x, s: ember.slice_scatter(x, s, 0, 1, 4, 2), randn(5, 2), randn(2, 2))
+    check_grad(lambda x, s: ember.diagonal_scatter(x, s, -1), randn(3, 3), randn(2))
+
+
+# ============================================================================= index_reduce
+
+@pytest.mark.parametrize("reduce", ["prod", "mean", "amax", "amin"])
+@pytest.mark.parametrize("include_self", [True, False])
+def test_index_reduce(reduce, include_self):
+    x, source = randn(3, 2), randn(4, 2)
+    index = np.array([0, 2, 0, 0])
+    parity(lambda m, x, i, s: m.index_reduce(x, 0, i, s, reduce, include_self=include_self), x, index, source)
+    parity(lambda m, x, i, s: x.index_reduce(1, i, s, reduce, include_self=include_self), noncontiguous(randn(2, 3)),
+           np.array([1, 1, 0], dtype=np.int32), randn(2, 3),
+           grad=include_self)                   # torch's backward without self rejects an int32 index
+    parity(lambda m, x, i, s: x.clone().index_reduce_(0, i, s, reduce, include_self=include_self), x, index, source)
+
+
+@pytest.mark.parametrize("reduce", ["prod", "mean", "amax", "amin"])
+def test_index_reduce_ties_zeros_and_integers(reduce):
+    x = np.array([[2.0, 0.0], [1.0, 3.0]])
+    source = np.array([[2.0, 5.0], [0.0, 0.0], [2.0, 1.0]])               # ties for amax, zeros for prod
+    parity(lambda m, x, i, s: m.index_reduce(x, 0, i, s, reduce), x, np.array([0, 0, 1]), source)
+    parity(lambda m, x, i, s: m.index_reduce(x, 0, i, s, reduce), randint(-9, 9, 3, 2), np.array([0, 2, 0]),
+           randint(-9, 9, 3, 2), grad=False)
+
+
+def test_index_reduce_dtypes_and_shapes():
+    parity(lambda m, x, i, s: m.index_reduce(x, 0, i, s, "mean"), randn(3, 2, dtype=np.float16), np.array([0, 0]),
+           randn(2, 2, dtype=np.float16), grad=False, rtol=1e-3, atol=1e-3)
+    parity(lambda m, x, i, s: m.index_reduce(x, 0, i, s, "amax"), randint(0, 2, 3, 2).astype(bool),
+           np.array([0, 0]), randint(0, 2, 2, 2).astype(bool), grad=False)
+    parity(lambda m, x, i, s: m.index_reduce(x, 0, i, s, "prod"), np.array(2.0), np.array(0), np.array(3.0))
+    parity(lambda m, x, i, s: m.index_reduce(x, 0, i, s, "prod"), randn(3, 2), np.zeros(0, dtype=np.int64),
+           np.zeros((0, 2)))
+
+
+def test_index_reduce_errors():
+    x, source, index = randn(3, 2), randn(4, 2), np.array([0, 2, 0, 0])
+    same_error(lambda m, x, i, s: m.index_reduce(x, 0, i, s, "sum"), x, index, source)
+    same_error(lambda m, x, i, s: m.index_reduce(x, 0, i, s, "prod"), x, index.astype(np.float32), source)
+    same_error(lambda m, x, i, s: m.index_reduce(x, 0, i, s, "prod"), x, index, source.astype(np.float32))
+    same_error(lambda m, x, i, s: m.index_reduce(x, 0, i, s, "prod"), x, index[:3], source)
+    same_error(lambda m, x, i, s: m.index_reduce(x, 0, i, s, "prod"), x, np.array([0, 5, 0, 0]), source)
+    same_error(lambda m, x, i, s: m.index_reduce(x, 0, i, s, "prod"), x, np.array([0, -1, 0, 0]), source)
+    same_error(lambda m, x, i, s: m.index_reduce(x, 0, i, s, "prod"), x, index.reshape(2, 2), source)
+    same_error(lambda m, x, i, s: m.index_reduce(x, 0, i, s, "amax"), x, index, randn(4, 3))
+    same_error(lambda m, x, i, s: m.index_reduce(x, 0, i, s, "prod"), np.array(2.0), np.array([0, 0]), randn(2))
+    same_error(lambda m, x, i, s: m.index_reduce(x, 0, i, s, "prod"), randn(3), np.array([0, 0]), np.array(3.0))
+
+
+def test_index_reduce_warns_once_as_beta():
+    from ember.ops import indexing
+    indexing._warned.discard("index_reduce")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for _ in range(2):
+            ember.index_reduce(ember.ones(2), 0, ember.tensor([0]), ember.ones(1), "prod")
+    assert [str(w.message) for w in caught] == ["index_reduce() is in beta and the API may change at any time."]
+
+
+@pytest.mark.parametrize("reduce", ["prod", "mean", "amax"])
+def test_index_reduce_finite_differences(reduce):
+    check_grad(lambda x, s: ember.index_reduce(x, 1, ember.tensor([0, 2, 0]), s, reduce), randn(2, 3), randn(2, 3))
+
+
+# ============================================================================= fill_diagonal_
+
+@pytest.mark.parametrize("shape, wrap", [((3, 3), False), ((7, 3), True), ((7, 3), False), ((9, 3), True),
+                                         ((4, 3), True), ((3, 7), True), ((2, 2, 2), False), ((0, 3), False)])
+def test_fill_diagonal(shape, wrap):
+    parity(lambda m, x: (x * 1).fill_diagonal_(5.0, wrap=wrap), randn(*shape))
+    parity(lambda m, x: x.clone().fill_diagonal_(-2, wrap), randint(0, 9, *shape), grad=False)
+
+
+def test_fill_diagonal_values_and_layouts():
+    parity(lambda m, x: x.clone().fill_diagonal_(2.7), randint(0, 9, 3, 3), grad=False)
+    parity(lambda m, x: x.clone().fill_diagonal_(-1), randint(0, 9, 3, 3).astype(np.uint8), grad=False)
+    parity(lambda m, x: x.clone().fill_diagonal_(2), np.zeros((3, 3), dtype=bool), grad=False)
+    parity(lambda m, x: x.clone().fill_diagonal_(m.tensor(2.0)), randn(3, 3))
+    parity(lambda m, x: (x * 1).t().fill_diagonal_(1.0), randn(3, 3))
+    same_error(lambda m, x: x.fill_diagonal_(1.0), randn(2, 2, 3))
+    same_error(lambda m, x: x.fill_diagonal_(1.0), randn(3))
+    same_error(lambda m, x: x.requires_grad_().fill_diagonal_(1.0), randn(3, 3))
+
+
+def test_fill_diagonal_finite_differences():
+    check_grad(lambda x: (x * 2).fill_diagonal_(1.0, wrap=True), randn(5, 2))
+
+
+# ============================================================================= isin
+
+def test_isin():
+    a = randint(0, 6, 3, 4)
+    parity(lambda m, a, b: m.isin(a, b), a, np.array([2, 3]))
+    parity(lambda m, a, b: m.isin(a, b, invert=True), a, np.array([2, 3, 9]))
+    parity(lambda m, a, b: m.isin(a, b, assume_unique=True), np.arange(5), np.array([4, 1]))
+    parity(lambda m, a, b: m.isin(a, b), a, np.array([2.0, 3.5]))                          # promotion
+    parity(lambda m, a, b: m.isin(a, b), a.astype(np.uint8), np.array([2], dtype=np.int8))
+    parity(lambda m, a, b: m.isin(a, b), noncontiguous(randn(3, 2)), randn(4))
+    parity(lambda m, a, b: m.isin(a, b), np.array([np.nan, 1.0]), np.array([np.nan]))
+    parity(lambda m, a, b: m.isin(a, b), np.zeros(0), np.zeros(3))
+    parity(lambda m, a, b: m.isin(a, b), np.array(2), np.zeros(0))
+    parity(lambda m, a, b: m.isin(a, b), a.astype(np.float16), np.array([2.0]))
+
+
+def test_isin_numbers_and_errors():
+    a = randint(0, 6, 3, 4)
+    parity(lambda m, a: m.isin(a, 3), a)
+    parity(lambda m, a: m.isin(a, 3.0), a)
+    parity(lambda m, a: m.isin(3, a), a)
+    parity(lambda m, a: m.isin(3.5, a), a)
+    same_error(lambda m: m.isin(3, 3))
+    same_error(lambda m, a: m.isin(a, [2, 3]), a)
+    same_error(lambda m, a, b: m.isin(a, b), a.astype(bool), np.array([True]))
+    same_error(lambda m, a, b: m.isin(a, b), a, np.array([True]))

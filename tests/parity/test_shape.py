@@ -681,3 +681,221 @@ def test_inplace_on_overlapping_view_raises():
     same_error(lambda m, x: x.expand(2, 3).add_(1), randn(1, 3), match="refers to a single memory location")
     same_error(lambda m, x: x.as_strided((2, 2), (0, 1)).mul_(2), randn(3, 3))
     same_error(lambda m, x: m.broadcast_to(x, (4,)).copy_(m.ones(4, dtype=x.dtype)), randn(1))
+
+
+# ----------------------------------------------------------------------------- in-place metadata changes
+
+INPLACE_METADATA = {
+    "squeeze_": (lambda m, x: (x * 1).squeeze_(), (1, 3, 1)),
+    "squeeze_dim": (lambda m, x: (x * 1).squeeze_(-1), (1, 3, 1)),
+    "squeeze_tuple": (lambda m, x: (x * 1).squeeze_((0, 2)), (1, 3, 1)),
+    "unsqueeze_": (lambda m, x: (x * 1).unsqueeze_(1), (2, 3)),
+    "transpose_": (lambda m, x: (x * 1).transpose_(0, -1), (2, 3, 4)),
+    "swapaxes_": (lambda m, x: (x * 1).swapaxes_(0, 1), (2, 3)),
+    "swapdims_": (lambda m, x: (x * 1).swapdims_(1, 2), (2, 3, 4)),
+    "t_": (lambda m, x: (x * 1).t_(), (2, 3)),
+    "t_1d": (lambda m, x: (x * 1).t_(), (3,)),
+    "as_strided_": (lambda m, x: (x * 1).as_strided_((2, 2), (1, 2), 1), (2, 3)),
+    "torch.as_strided_": (lambda m, x: m.as_strided_(x * 1, (3,), (2,)), (2, 3)),
+    "on_a_view": (lambda m, x: (x * 1)[1].unsqueeze_(0).t_(), (2, 3)),
+    "chain": (lambda m, x: (x * 1).unsqueeze_(0).transpose_(0, 2).squeeze_(), (2, 3)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(INPLACE_METADATA))
+def test_inplace_metadata_values_and_gradients(name):
+    fn, shape = INPLACE_METADATA[name]
+    parity(fn, randn(*shape))
+    if "as_strided" not in name:                    # torch's x * 1 keeps a transposed layout, ember's is C order
+        parity(fn, noncontiguous(randn(*shape)))
+
+
+def test_inplace_metadata_keeps_identity_memory_and_base():
+    for lib in (ember, torch):
+        x = lib.arange(6.0).reshape(2, 3)
+        same = x.t_()
+        assert same is x and x.shape == (3, 2) and x.stride() == (1, 3) and x._version == 1
+        base = lib.arange(6.0).reshape(2, 3)
+        row = base[1]
+        row.unsqueeze_(0)
+        base[1, 0] = 100.0
+        assert row.shape == (1, 3) and row[0, 0].item() == 100.0
+
+
+def test_inplace_metadata_through_a_view_reaches_the_base():
+    def fn(m, x):
+        y = x * 1
+        row = y[0]
+        row.unsqueeze_(0)
+        row.mul_(2)
+        return y
+    parity(fn, randn(2, 3))
+
+
+def test_inplace_metadata_errors():
+    same_error(lambda m, x: x.requires_grad_().squeeze_(), randn(1, 2))
+    same_error(lambda m, x: x.requires_grad_()[0].unsqueeze_(0), randn(2, 3))
+    same_error(lambda m, x: x.t_(), randn(2, 3, 4))
+    same_error(lambda m, x: x.transpose_(0, 5), randn(2, 3, 4))
+    same_error(lambda m, x: x.squeeze_(3), randn(2, 3))
+    same_error(lambda m, x: x.as_strided_((2, 2), (1, 2), 10), randn(2, 3))
+
+    def saved_then_changed(m, x):
+        y = x.requires_grad_() * 3
+        z = y * y                                   # saves y
+        y.unsqueeze_(0)
+        z.sum().backward()
+    same_error(saved_then_changed, randn(2, 1))
+
+
+def test_inplace_metadata_on_a_leaf_without_grad_mode():
+    for lib in (ember, torch):
+        x = lib.ones(2, 1, requires_grad=True)
+        with lib.no_grad():
+            x.squeeze_()
+        assert x.shape == (2,) and x.requires_grad and x.is_leaf
+
+
+# ----------------------------------------------------------------------------- resize_ and resize_as_
+
+def _check_resize(data, *shape):
+    """``resize_`` gives the same shape, strides and defined elements in both libraries (new ones are unset)."""
+    results = []
+    for lib in (ember, torch):
+        x = lib.tensor(data)
+        if isinstance(data, np.ndarray) and data.ndim == 2 and not data.flags.c_contiguous:
+            x = lib.tensor(np.ascontiguousarray(data.T)).t()
+        old = x.numel()
+        assert x.resize_(*shape) is x
+        known = min(old, x.numel())
+        results.append((tuple(x.shape), x.stride(), x.reshape(-1)[:known].tolist()))
+    assert results[0] == results[1]
+
+
+@pytest.mark.parametrize("shape", [(2, 2), (6,), (3, 3), (0,), (2, 3), (1, 1, 7)])
+def test_resize(shape):
+    _check_resize(randn(2, 3), *shape)
+    _check_resize(noncontiguous(randn(3, 2)), shape)
+    _check_resize(randint(0, 9, 5), list(shape))
+
+
+def test_resize_shares_memory_and_counts_versions():
+    for lib in (ember, torch):
+        x = lib.arange(6.0)
+        y = x[:4]
+        y.resize_(2, 2)
+        assert y._version == 1
+        x[3] = 30.0
+        assert y[1, 1].item() == 30.0
+        same = lib.arange(4.0).reshape(2, 2).t()
+        same.resize_(2, 2)                          # the same shape: nothing changes, strides included
+        assert same.stride() == (1, 2) and same._version == 0
+
+
+def test_resize_as():
+    parity(lambda m, x: x.resize_as_(m.zeros(2, 2)), randn(6), grad=False)
+    parity(lambda m, x: m.resize_as_(x, m.zeros(3)), randn(2, 3), grad=False)
+    same_error(lambda m, x: x.resize_as_(3), randn(2))
+
+
+def test_resize_errors():
+    same_error(lambda m, x: x.requires_grad_().resize_(3, 2), randn(2, 3))
+    same_error(lambda m, x: (x.requires_grad_() * 1).resize_(3), randn(2, 3))
+    same_error(lambda m, x: x.resize_(-1), randn(2))
+    with pytest.raises(RuntimeError, match="require grad"):
+        with ember.no_grad():
+            ember.ones(2, requires_grad=True).resize_(3)
+
+
+# ----------------------------------------------------------------------------- split_with_sizes and the unsafe splits
+
+SPLITS = {
+    "split_with_sizes": (lambda m, x: m.split_with_sizes(x, [1, 0, 3], dim=-1), True),
+    "split_with_sizes_method": (lambda m, x: x.split_with_sizes((2, 1), 1), True),
+    "unsafe_split": (lambda m, x: m.unsafe_split(x, 3, 2), False),
+    "unsafe_split_method": (lambda m, x: x.unsafe_split(1), False),
+    "unsafe_chunk": (lambda m, x: m.unsafe_chunk(x, 3, -1), False),
+    "unsafe_chunk_method": (lambda m, x: x.unsafe_chunk(2), False),
+    "unsafe_split_with_sizes": (lambda m, x: m.unsafe_split_with_sizes(x, [3, 1], 2), False),
+    "unsafe_split_with_sizes_method": (lambda m, x: x.unsafe_split_with_sizes([1, 2], dim=1), False),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SPLITS))
+def test_splits(name):
+    fn, _ = SPLITS[name]
+    parity(fn, randn(2, 3, 4))
+    parity(fn, noncontiguous(randn(2, 3, 4)))
+    _check_memory(fn, randn(2, 3, 4), expect_view=True)
+
+
+@pytest.mark.parametrize("name", sorted(SPLITS))
+def test_unsafe_pieces_are_not_autograd_views(name):
+    fn, tracked = SPLITS[name]
+    for lib in (ember, torch):
+        x = lib.ones(2, 3, 4, requires_grad=True)
+        piece = fn(lib, x * 1)[0]
+        assert (piece._base is not None) == tracked
+
+
+def test_unsafe_split_piece_changes_in_place():
+    def fn(m, x):
+        y = x * 1
+        first = m.unsafe_split(y, 2)[0]
+        first.mul_(3)                               # not tracked back into y, as in torch
+        return first, y
+    parity(fn, randn(4, 2))
+
+
+def test_split_with_sizes_errors():
+    same_error(lambda m, x: m.split_with_sizes(x, [1, 1]), randn(3))
+    same_error(lambda m, x: m.split_with_sizes(x, [4, -1]), randn(3))
+    same_error(lambda m, x: m.split_with_sizes(x, [3]), np.array(1.0))
+    same_error(lambda m, x: m.unsafe_chunk(x, 0), randn(3))
+    same_error(lambda m, x: m.unsafe_split(x, -1), randn(3))
+
+
+# ----------------------------------------------------------------------------- *_copy
+
+COPY_VARIANTS = {
+    "view_copy": (lambda m, x: m.view_copy(x, (4, -1)), (2, 3, 4)),
+    "view_copy_dtype": (lambda m, x: m.view_copy(x, m.int64), (2, 3)),
+    "permute_copy": (lambda m, x: m.permute_copy(x, (2, 0, 1)), (2, 3, 4)),
+    "expand_copy": (lambda m, x: m.expand_copy(x, (2, 3, 4)), (3, 1)),
+    "squeeze_copy": (lambda m, x: m.squeeze_copy(x), (1, 3, 1)),
+    "squeeze_copy_dim": (lambda m, x: m.squeeze_copy(x, 0), (1, 3, 1)),
+    "unsqueeze_copy": (lambda m, x: m.unsqueeze_copy(x, 1), (2, 3)),
+    "transpose_copy": (lambda m, x: m.transpose_copy(x, 0, 1), (2, 3)),
+    "t_copy": (lambda m, x: m.t_copy(x), (2, 3)),
+    "diagonal_copy": (lambda m, x: m.diagonal_copy(x, 1), (3, 4)),
+    "select_copy": (lambda m, x: m.select_copy(x, 1, -1), (2, 3)),
+    "slice_copy": (lambda m, x: m.slice_copy(x, 1, 1, None, 2), (2, 5)),
+    "slice_copy_default": (lambda m, x: m.slice_copy(x), (2, 5)),
+    "narrow_copy": (lambda m, x: m.narrow_copy(x, 0, 1, 1), (2, 3)),
+    "narrow_copy_method": (lambda m, x: x.narrow_copy(1, 0, 2), (2, 3)),
+    "unfold_copy": (lambda m, x: m.unfold_copy(x, 1, 2, 1), (2, 3)),
+    "as_strided_copy": (lambda m, x: m.as_strided_copy(x, (2, 2), (1, 2)), (2, 3)),
+    "alias_copy": (lambda m, x: m.alias_copy(x), (2, 3)),
+    "detach_copy": (lambda m, x: m.detach_copy(x), (2, 3)),
+    "split_copy": (lambda m, x: m.split_copy(x, 2, 1), (2, 3)),
+    "split_with_sizes_copy": (lambda m, x: m.split_with_sizes_copy(x, [2, 1], 1), (2, 3)),
+    "unbind_copy": (lambda m, x: m.unbind_copy(x, 1), (2, 3)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(COPY_VARIANTS))
+def test_copy_variants(name):
+    fn, shape = COPY_VARIANTS[name]
+    x = randn(*shape)
+    no_grad = ("view_copy_dtype", "detach_copy")     # torch's detach_copy output requires grad but has no derivative
+    parity(fn, x, grad=name not in no_grad)
+    if len(shape) > 1 and not name.startswith(("as_strided", "view")):
+        parity(fn, noncontiguous(x), grad=name not in no_grad)
+    _check_memory(fn, x, expect_view=False)
+
+
+def test_copy_variants_out_and_errors():
+    parity(lambda m, x: m.t_copy(x, out=m.zeros(3, 2, dtype=x.dtype)), randn(2, 3), grad=False)
+    same_error(lambda m, x: m.view_copy(x, (4, 4)), randn(2, 3))
+    same_error(lambda m, x: m.slice_copy(x, 0, 0, 2, 0), randn(3))
+    same_error(lambda m, x: m.select_copy(x, 0, 5), randn(3))
