@@ -26,6 +26,12 @@ requires_torch = pytest.mark.skipif(torch is None, reason="PyTorch (the parity o
 _rng = np.random.default_rng(1234)
 
 
+def reseed(seed):
+    """Restart the helpers' random stream (conftest does it per test, so inputs don't depend on test order)."""
+    global _rng
+    _rng = np.random.default_rng(seed)
+
+
 def randn(*shape, dtype=np.float64):
     """Random normal values as a NumPy array (float64 unless told otherwise)."""
     return _rng.standard_normal(shape).astype(dtype)
