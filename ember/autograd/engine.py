@@ -93,19 +93,15 @@ def _accumulate(leaf, grad, create_graph):
     read-only broadcasts), unless it is part of a graph being built (``create_graph``).
     Later ones add in place, or out of place while building a graph.
     """
-    if not create_graph:
-        if leaf._grad is None:
-            leaf._grad = Tensor._make(grad._data.copy())
-            return
-        grad = grad.detach()
-    if leaf._grad is None:
+    current = leaf._grad
+    if current is None:
         keep = create_graph and grad._requires_grad
         leaf._grad = grad if keep else Tensor._make(grad._data.copy())
-    elif create_graph or leaf._grad._requires_grad or not leaf._grad._data.flags.writeable:
-        leaf._grad = leaf._grad + grad
+    elif create_graph or current._requires_grad or not current._data.flags.writeable:
+        leaf._grad = current + (grad if create_graph else grad.detach())
     else:
-        leaf._grad._data += grad._data
-        leaf._grad._bump_version()
+        current._data += grad._data
+        current._bump_version()
 
 
 def _run_node(node, grads):
