@@ -78,6 +78,21 @@ def _blas_limits():
     return threadpoolctl
 
 
+def _blas_threads():
+    """The threads NumPy's BLAS uses (as threadpoolctl reports them), else what a fresh process would use."""
+    threadpoolctl = _blas_limits()
+    if threadpoolctl is not None:
+        counts = [pool["num_threads"] for pool in threadpoolctl.threadpool_info() if pool["user_api"] == "blas"]
+        if counts:
+            return max(counts)
+    return _default_threads()
+
+
+def _recorded(value, default):
+    """A setting's recorded value, or ``default()`` when it was never set."""
+    return default() if value is None else value
+
+
 # ----------------------------------------------------------------------------- threads
 
 def set_num_threads(num_threads, /):
@@ -100,14 +115,7 @@ def get_num_threads():
     >>> ember.get_num_threads() >= 1
     True
     """
-    if _settings.num_threads is not None:
-        return _settings.num_threads
-    threadpoolctl = _blas_limits()
-    if threadpoolctl is not None:
-        counts = [pool["num_threads"] for pool in threadpoolctl.threadpool_info() if pool["user_api"] == "blas"]
-        if counts:
-            return max(counts)
-    return _default_threads()
+    return _recorded(_settings.num_threads, _blas_threads)
 
 
 def set_num_interop_threads(num_threads, /):
@@ -129,9 +137,7 @@ def get_num_interop_threads():
     >>> ember.get_num_interop_threads() >= 1
     True
     """
-    if _settings.num_interop_threads is not None:
-        return _settings.num_interop_threads
-    return _default_threads()
+    return _recorded(_settings.num_interop_threads, _default_threads)
 
 
 # ----------------------------------------------------------------------------- determinism

@@ -13,11 +13,13 @@ import numpy as np
 
 from . import _dtype, return_types
 from ._device import array_module
-from ._tensor import Tensor
+from ._tensor import Tensor, _type_word
 from .autograd.function import Primitive
 from .autograd.grad_mode import is_grad_enabled
-from .ops._util import broadcast_shapes, check_tensor, wrap_dim, wrap_dims
-from .ops.linalg import _SCALAR_NAMES, _cross, _into, _mT, _scalar_name, matmul, multi_dot
+from .ops._util import broadcast_shapes, check_tensor, check_tensor_args, constant, wrap_dim, wrap_dims
+from .ops.linalg import _cross, _into, _mT, matmul, multi_dot
+from .ops.reduction import Norm
+from .ops.shape import cat, diag_embed, tril, triu
 
 __all__ = ["LinAlgError", "norm", "vector_norm", "matrix_norm", "inv", "inv_ex", "det", "slogdet", "solve",
            "solve_ex", "solve_triangular", "cholesky", "cholesky_ex", "qr", "svd", "svdvals", "eigh", "eigvalsh",
@@ -65,41 +67,21 @@ def _check_matrix(A, fn, square=True, name="A"):
     if A.ndim < 2:
         raise RuntimeError(f"{fn}: The input tensor {name} must have at least 2 dimensions.")
     if not A.dtype.is_floating_point and fn in _INTEGER_KERNELS:
-        raise NotImplementedError(f"\"{_KERNELS[fn]}\" not implemented for '{_scalar_name(A)}'")
+        raise NotImplementedError(f"\"{_KERNELS[fn]}\" not implemented for '{_type_word(A.dtype)}'")
     if not A.dtype.is_floating_point:
-        raise RuntimeError(f"{fn}: Expected a floating point or complex tensor as input. Got {_scalar_name(A)}")
+        raise RuntimeError(f"{fn}: Expected a floating point or complex tensor as input. Got {_type_word(A.dtype)}")
     if A.dtype.np_dtype.itemsize < 4:
         if fn in _KERNELS:
-            raise NotImplementedError(f"\"{_KERNELS[fn]}\" not implemented for '{_scalar_name(A)}'")
-        raise RuntimeError(f"{fn}: Low precision dtypes not supported. Got {_scalar_name(A)}")
+            raise NotImplementedError(f"\"{_KERNELS[fn]}\" not implemented for '{_type_word(A.dtype)}'")
+        raise RuntimeError(f"{fn}: Low precision dtypes not supported. Got {_type_word(A.dtype)}")
     if square and A.shape[-1] != A.shape[-2]:
         raise RuntimeError(f"{fn}: {name} must be batches of square matrices, but they are {A.shape[-2]} by "
                            f"{A.shape[-1]} matrices")
 
 
-def _constant(array):
-    return Tensor._make(array)
-
-
 def _eye(n, like):
     """An identity matrix (constant) with the dtype of the Tensor ``like``."""
-    return _constant(np.eye(n, dtype=like._data.dtype))
-
-
-def _tril(x, k=0):
-    """The lower triangle of the last two dimensions (the rest zeroed), as a differentiable mask."""
-    rows, cols = x.shape[-2], x.shape[-1]
-    return x * _constant(np.tri(rows, cols, k, dtype=x._data.dtype))
-
-
-def _triu(x, k=0):
-    rows, cols = x.shape[-2], x.shape[-1]
-    return x * _constant(1 - np.tri(rows, cols, k - 1, dtype=x._data.dtype))
-
-
-def _diag_embed(v):
-    """Square matrices with ``v`` on their diagonals."""
-    return v.unsqueeze(-1) * _eye(v.shape[-1], v)
+    return constant(np.eye(n, dtype=like._data.dtype))
 
 
 def _batch_of_matrices(array):
@@ -219,7 +201,7 @@ def _cofactor_direction(A):
     """
     singular = array_module(A._data).linalg.det(A._data) == 0
     if singular.any():
-        mask = _constant(singular.astype(A._data.dtype)[..., None, None])
+        mask = constant(singular.astype(A._data.dtype)[..., None, None])
         A = A * (1 - mask) + _eye(A.shape[-1], A) * mask
     return _mT(InvEx.apply(A)[0])
 
@@ -294,8 +276,8 @@ def _logdet(input):
     _check_matrix(input, "logdet")
     sign, logabsdet = Slogdet.apply(input)
     negative = sign._data < 0
-    keep = _constant((~negative).astype(logabsdet._data.dtype))
-    nan = _constant(np.where(negative, np.nan, 0).astype(logabsdet._data.dtype))
+    keep = constant((~negative).astype(logabsdet._data.dtype))
+    nan = constant(np.where(negative, np.nan, 0).astype(logabsdet._data.dtype))
     return logabsdet * keep + nan
 
 
@@ -330,8 +312,8 @@ def _solve_operands(A, B, left, fn):
     _check_matrix(A, fn)
     check_tensor(B, "B", fn)
     if B.dtype is not A.dtype:
-        raise RuntimeError(f"{fn}: Expected A and B to have the same dtype, but found A of type {_scalar_name(A)} "
-                           f"and B of type {_scalar_name(B)} instead")
+        raise RuntimeError(f"{fn}: Expected A and B to have the same dtype, but found A of type {_type_word(A.dtype)} "
+                           f"and B of type {_type_word(B.dtype)} instead")
     vector = B.ndim == 1 or (B.ndim == A.ndim - 1 and tuple(B.shape) == tuple(A.shape[:-1]))
     matrix_b = B.unsqueeze(-1) if vector else B
     n = A.shape[-1]
@@ -380,7 +362,7 @@ def solve_ex(A, B, *, left=True, check_errors=False, out=None):
 
 def _triangular_part(A, upper, unitriangular):
     """The triangle of ``A`` that a triangular solve reads (with ones on the diagonal if unitriangular)."""
-    part = _triu(A) if upper else _tril(A)
+    part = triu(A) if upper else tril(A)
     if unitriangular:
         eye = _eye(A.shape[-1], A)
         part = part * (1 - eye) + eye
@@ -422,7 +404,7 @@ class SolveTriangular(Primitive):
         grad_t = None
         if ctx.needs_input_grad[0]:
             grad_t = -matmul(grad_b, _mT(X))
-            grad_t = _triu(grad_t) if ctx.upper else _tril(grad_t)
+            grad_t = triu(grad_t) if ctx.upper else tril(grad_t)
         return grad_t, grad_b
 
 
@@ -468,8 +450,8 @@ class Cholesky(Primitive):
         (L,) = ctx.saved_tensors
         # gA = L^{-T} Phi(L^T gL) L^{-1}, Phi taking the lower triangle with its diagonal halved,
         # made symmetric (after Murray, "Differentiation of the Cholesky decomposition", 2016).
-        phi = _tril(matmul(_mT(L), grad))
-        phi = 0.5 * (phi + _mT(_tril(phi, -1)))
+        phi = tril(matmul(_mT(L), grad))
+        phi = 0.5 * (phi + _mT(tril(phi, -1)))
         left = SolveTriangular.apply(_mT(L), phi, upper=True)
         return _mT(SolveTriangular.apply(_mT(L), _mT(left), upper=True))
 
@@ -540,15 +522,8 @@ def _torch_cholesky(input, upper=False, *, out=None):
 # ----------------------------------------------------------------------------- QR
 
 def _columns(x, start, stop):
-    """Columns ``start:stop`` of the last dimension, as a product with a constant selection matrix."""
-    n = x.shape[-1]
-    return matmul(x, _constant(np.eye(n, dtype=x._data.dtype)[:, start:stop]))
-
-
-def _place_columns(x, start, n):
-    """``x`` placed at columns ``start:`` of a matrix with ``n`` columns (zeros elsewhere)."""
-    width = x.shape[-1]
-    return matmul(x, _constant(np.eye(n, dtype=x._data.dtype)[start:start + width]))
+    """Columns ``start:stop`` of the last dimension."""
+    return x.narrow(-1, start, stop - start)
 
 
 def _qr_backward_tall(Q, R, gQ, gR):
@@ -558,7 +533,7 @@ def _qr_backward_tall(Q, R, gQ, gR):
     mirrors the lower triangle onto the upper one.
     """
     M = matmul(R, _mT(gR)) - matmul(_mT(gQ), Q)
-    copyltu = _tril(M) + _mT(_tril(M, -1))
+    copyltu = tril(M) + _mT(tril(M, -1))
     B = gQ + matmul(Q, copyltu)
     return _mT(SolveTriangular.apply(R, _mT(B), upper=True))
 
@@ -593,7 +568,7 @@ class QR(Primitive):
         U, gU, gV = _columns(R, 0, m), _columns(gR, 0, m), _columns(gR, m, n)
         Y = matmul(Q, _columns(R, m, n))
         grad_x = _qr_backward_tall(Q, U, gQ + matmul(Y, _mT(gV)), gU)
-        return _place_columns(grad_x, 0, n) + _place_columns(matmul(Q, gV), m, n)
+        return cat([grad_x, matmul(Q, gV)], -1)
 
 
 def qr(A, mode="reduced", *, out=None):
@@ -650,7 +625,7 @@ class Eigh(Primitive):
         projected = matmul(_mT(vectors), grad_vectors)
         skew = 0.5 * (projected - _mT(projected))
         gaps = values.unsqueeze(-2) - values.unsqueeze(-1) + eye
-        inner = skew / gaps * (1 - eye) + _diag_embed(grad_values)
+        inner = skew / gaps * (1 - eye) + diag_embed(grad_values)
         return matmul(matmul(vectors, inner), _mT(vectors))
 
 
@@ -701,7 +676,7 @@ def _svd_backward(U, S, Vh, gU, gS, gVh):
     K = matmul(_mT(V), gV)
     skew_j = (J - _mT(J)) / gaps * (1 - eye)
     skew_k = (K - _mT(K)) / gaps * (1 - eye)
-    inner = skew_j * S.unsqueeze(-2) + S.unsqueeze(-1) * skew_k + _diag_embed(gS)
+    inner = skew_j * S.unsqueeze(-2) + S.unsqueeze(-1) * skew_k + diag_embed(gS)
     grad = matmul(matmul(U, inner), Vh)
     if m > k:
         grad = grad + matmul((gU - matmul(U, J)) / S.unsqueeze(-2), Vh)
@@ -883,7 +858,7 @@ def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
     """
     check_tensor(A, "A", "linalg.pinv")
     if A.ndim < 2 or not A.dtype.is_floating_point or A.dtype.np_dtype.itemsize < 4:
-        raise RuntimeError(f"linalg.pinv({_scalar_name(A)}{{{list(A.shape)}}}): expected a tensor with 2 or more "
+        raise RuntimeError(f"linalg.pinv({_type_word(A.dtype)}{{{list(A.shape)}}}): expected a tensor with 2 or more "
                            "dimensions of float, double, cfloat or cdouble types")
     if hermitian:
         _check_matrix(A, "linalg.eigh")
@@ -921,79 +896,18 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, out=None):
 _INF = math.inf
 
 
-def _restore_dims(x, dims, keepdim):
-    """Give a reduced tensor its reduced dimensions back as size 1 (for broadcasting in backward)."""
-    if keepdim:
-        return x
-    for d in dims:
-        x = x.unsqueeze(d)
-    return x
-
-
-class VectorNorm(Primitive):
-    grad_fn_name = "LinalgVectorNormBackward0"
-
-    @staticmethod
-    def forward(ctx, x, *, ord, dims, keepdim):
-        ctx.ord, ctx.dims, ctx.keepdim, ctx.ndim = ord, dims, keepdim, x.ndim
-        xp = array_module(x)
-        work = x.astype(np.float32) if x.dtype.itemsize < 4 else x
-        magnitude = xp.abs(work)
-        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-            if ord == _INF:
-                y = xp.max(magnitude, axis=dims, keepdims=keepdim)
-            elif ord == -_INF:
-                y = xp.min(magnitude, axis=dims, keepdims=keepdim)
-            elif ord == 0:
-                y = xp.sum(magnitude != 0, axis=dims, keepdims=keepdim).astype(work.dtype)
-            elif ord == 1:
-                y = xp.sum(magnitude, axis=dims, keepdims=keepdim)
-            elif ord == 2:
-                y = xp.sqrt(xp.sum(work * work, axis=dims, keepdims=keepdim))
-            else:
-                y = xp.sum(magnitude ** ord, axis=dims, keepdims=keepdim) ** (1.0 / ord)
-        y = xp.asarray(y).astype(x.dtype, copy=False)
-        ctx.save_for_backward(x, y)
-        return y
-
-    @staticmethod
-    def backward(ctx, grad):
-        p = ctx.ord
-        if p == 0:
-            return None
-        x, y = ctx.saved_tensors
-        dims = ctx.dims if ctx.dims is not None else tuple(range(ctx.ndim))
-        g = _restore_dims(grad, dims, ctx.keepdim)
-        norm = _restore_dims(y, dims, ctx.keepdim)
-        sign = _constant(np.sign(x._data))
-        if p == 1:
-            return g * sign
-        if p in (_INF, -_INF):
-            hits = (np.abs(x._data) == norm._data).astype(x._data.dtype)
-            count = hits.sum(axis=dims, keepdims=True)
-            return g * sign * _constant(hits / np.maximum(count, 1))
-        zero_norm = _constant((norm._data == 0).astype(x._data.dtype))
-        safe_norm = norm + zero_norm
-        if p == 2:
-            return g * x / safe_norm
-        zero_x = _constant((x._data == 0).astype(x._data.dtype))
-        magnitude = x * sign + zero_x          # |x|, with 1 where x == 0 (those entries get sign 0)
-        scale = g * (1 - zero_norm) / safe_norm ** (p - 1)
-        return scale * sign * magnitude ** (p - 1)
-
-
 def _norm_dtype(x, dtype, fn):
     """The input converted to ``dtype`` (float only, never narrowing), with PyTorch's checks."""
     if not x.dtype.is_floating_point:
-        raise RuntimeError(f"{fn}: Expected a floating point or complex tensor as input. Got {_scalar_name(x)}")
+        raise RuntimeError(f"{fn}: Expected a floating point or complex tensor as input. Got {_type_word(x.dtype)}")
     if dtype is None:
         return x
     dtype = _dtype.to_dtype(dtype)
     if not dtype.is_floating_point:
-        raise RuntimeError(f"{fn}: dtype should be floating point or complex, but got {_SCALAR_NAMES[dtype.name]}")
+        raise RuntimeError(f"{fn}: dtype should be floating point or complex, but got {_type_word(dtype)}")
     if dtype is not x.dtype and _dtype.promote_types(x.dtype, dtype) is not dtype:
-        raise RuntimeError(f"{fn}: the dtype of the input ({_scalar_name(x)}) should be convertible without "
-                           f"narrowing to the specified dtype ({_SCALAR_NAMES[dtype.name]})")
+        raise RuntimeError(f"{fn}: the dtype of the input ({_type_word(x.dtype)}) should be convertible without "
+                           f"narrowing to the specified dtype ({_type_word(dtype)})")
     return x.to(dtype)
 
 
@@ -1033,7 +947,7 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
             raise RuntimeError(f"linalg.vector_norm cannot compute the {_ord_text(ord)} norm on the dimension "
                                f"{empty[0]}because this dimension is empty and the operation does not have an "
                                "identity")
-    return _into(out, VectorNorm.apply(x, ord=ord, dims=dims, keepdim=keepdim))
+    return _into(out, Norm.apply(x, p=ord, dims=dims, keepdim=keepdim))
 
 
 def _matrix_dims(A, dim, fn="linalg.matrix_norm"):
@@ -1152,14 +1066,13 @@ def vecdot(x, y, *, dim=-1, out=None):
     >>> ember.linalg.vecdot(ember.tensor([[1., 2.], [3., 4.]]), ember.tensor([1., 1.]))
     tensor([3., 7.])
     """
-    check_tensor(x, "x", "linalg.vecdot")
-    check_tensor(y, "y", "linalg.vecdot")
+    check_tensor_args("linalg.vecdot", x=x, y=y)
     if not x.dtype.is_floating_point:
         raise RuntimeError(f"linalg.vecdot: Expected a floating point or complex tensor as input. Got "
-                           f"{_scalar_name(x)}")
+                           f"{_type_word(x.dtype)}")
     if x.dtype is not y.dtype:
         raise RuntimeError(f"linalg.vecdot: Expected x and y to have the same dtype, but found x of type "
-                           f"{_scalar_name(x)} and y of type {_scalar_name(y)} instead")
+                           f"{_type_word(x.dtype)} and y of type {_type_word(y.dtype)} instead")
     return _into(out, (x * y).sum(dim))
 
 

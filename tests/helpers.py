@@ -8,7 +8,8 @@ A parity test for an op is a few lines::
 ``parity`` runs the function once with ``m = ember`` and once with ``m = torch`` on the
 same inputs (NumPy arrays become tensors of both libraries; float ones require grad),
 compares outputs, then back-propagates the same random cotangent and compares the
-input gradients. ``same_error`` checks both raise the same exception type.
+input gradients. ``same_error`` checks both raise the same exception type;
+``same_result(fn)`` compares whatever ``fn(m)`` returns (nested tensors and values).
 """
 
 import numpy as np
@@ -150,6 +151,32 @@ def parity(fn, *inputs, grad=True, rtol=1e-5, atol=1e-6, check_dtype=True, **kwa
         assert eg is not None, f"gradient {i}: ember produced no gradient, torch did"
         assert_close(eg, tg, rtol, atol, check_dtype, what=f"gradient of input {i}")
     return e_out
+
+
+def _compare(a, b, path, rtol, atol):
+    """An ember result against torch's, recursively: tensors (shape, dtype, requires_grad, values) and plain values."""
+    if isinstance(b, torch.Tensor):
+        assert isinstance(a, ember.Tensor), f"{path}: ember gave {type(a).__name__}, torch a Tensor"
+        assert tuple(a.shape) == tuple(b.shape), f"{path}: shape {tuple(a.shape)} != {tuple(b.shape)}"
+        assert a.dtype.name == str(b.dtype).replace("torch.", ""), f"{path}: dtype {a.dtype} != {b.dtype}"
+        assert a.requires_grad == b.requires_grad, f"{path}: requires_grad {a.requires_grad} != {b.requires_grad}"
+        np.testing.assert_allclose(to_numpy(a), to_numpy(b), rtol=rtol, atol=atol, err_msg=path)
+    elif isinstance(b, (tuple, list)):
+        assert isinstance(a, (tuple, list)) and len(a) == len(b), f"{path}: {a!r} vs {b!r}"
+        for i, (x, y) in enumerate(zip(a, b)):
+            _compare(x, y, f"{path}[{i}]", rtol, atol)
+    else:
+        assert a == b, f"{path}: {a!r} != torch's {b!r}"
+
+
+def same_result(fn, rtol=1e-5, atol=1e-6):
+    """Run ``fn(m)`` with torch and with ember and compare the (nested) results; returns ember's."""
+    if torch is None:
+        pytest.skip("PyTorch is not installed")
+    expected = fn(torch)
+    actual = fn(ember)
+    _compare(actual, expected, "result", rtol, atol)
+    return actual
 
 
 def same_error(fn, *inputs, match=None, **kwargs):

@@ -9,36 +9,13 @@ import warnings
 
 import numpy as np
 import pytest
-from helpers import check_grad, positive, randn, requires_torch, to_numpy, torch
+from helpers import check_grad, positive, randn, requires_torch, same_result, torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ember
 
 pytestmark = requires_torch
-
-
-def _compare(a, b, path="result"):
-    if torch is not None and isinstance(b, torch.Tensor):
-        assert isinstance(a, ember.Tensor), f"{path}: ember gave {type(a).__name__}, torch a Tensor"
-        assert tuple(a.shape) == tuple(b.shape), f"{path}: shape {tuple(a.shape)} != {tuple(b.shape)}"
-        assert a.dtype.name == str(b.dtype).replace("torch.", ""), f"{path}: dtype {a.dtype} != {b.dtype}"
-        assert a.requires_grad == b.requires_grad, f"{path}: requires_grad {a.requires_grad} != {b.requires_grad}"
-        np.testing.assert_allclose(to_numpy(a), to_numpy(b), rtol=1e-5, atol=1e-6, err_msg=path)
-    elif isinstance(b, (tuple, list)):
-        assert isinstance(a, (tuple, list)) and len(a) == len(b), f"{path}: {a!r} vs {b!r}"
-        for i, (x, y) in enumerate(zip(a, b)):
-            _compare(x, y, f"{path}[{i}]")
-    else:
-        assert a == b, f"{path}: {a!r} != torch's {b!r}"
-
-
-def same_result(fn):
-    """Run ``fn(m)`` with ember and torch and compare the (nested) results."""
-    expected = fn(torch)
-    actual = fn(ember)
-    _compare(actual, expected)
-    return actual
 
 
 def same_failure(fn, exc_type, fragment):

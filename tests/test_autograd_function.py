@@ -4,32 +4,17 @@ Each scenario defines the same Function against ``m = ember`` and ``m = torch`` 
 compares values, gradients and graph facts.
 """
 
-import numpy as np
+import helpers
 import pytest
-from helpers import randn, requires_torch, to_numpy, torch
+from helpers import randn, requires_torch, torch
 
 import ember
 
 pytestmark = requires_torch
 
 
-def _compare(a, b, path="result"):
-    if isinstance(b, torch.Tensor):
-        assert isinstance(a, ember.Tensor), f"{path}: ember gave {type(a).__name__}"
-        assert tuple(a.shape) == tuple(b.shape), f"{path}: shape {tuple(a.shape)} != {tuple(b.shape)}"
-        assert a.dtype.name == str(b.dtype).replace("torch.", ""), f"{path}: dtype {a.dtype} != {b.dtype}"
-        assert a.requires_grad == b.requires_grad, f"{path}: requires_grad differs"
-        np.testing.assert_allclose(to_numpy(a), to_numpy(b), rtol=1e-6, atol=1e-8, err_msg=path)
-    elif isinstance(b, (tuple, list)):
-        assert isinstance(a, (tuple, list)) and len(a) == len(b), f"{path}: {a!r} vs {b!r}"
-        for i, (x, y) in enumerate(zip(a, b)):
-            _compare(x, y, f"{path}[{i}]")
-    else:
-        assert a == b, f"{path}: {a!r} != torch's {b!r}"
-
-
 def same_result(fn):
-    _compare(fn(ember), fn(torch))
+    return helpers.same_result(fn, rtol=1e-6, atol=1e-8)
 
 
 def edges(node):
@@ -150,22 +135,27 @@ def test_set_materialize_grads_false_gives_none():
     same_result(scenario)
 
 
+def double_in_place(m):
+    """f(x) = 2x, written into x itself (``mark_dirty``)."""
+    class DoubleInPlace(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            x.mul_(2)
+            ctx.mark_dirty(x)
+            return x
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad * 2
+    return DoubleInPlace
+
+
 def test_mark_dirty_in_place_forward():
     def scenario(m):
-        class DoubleInPlace(m.autograd.Function):
-            @staticmethod
-            def forward(ctx, x):
-                x.mul_(2)
-                ctx.mark_dirty(x)
-                return x
-
-            @staticmethod
-            def backward(ctx, grad):
-                return grad * 2
         x = leaf(m, [1.0, 2.0])
         y = x.clone()
         version = y._version
-        z = DoubleInPlace.apply(y)
+        z = double_in_place(m).apply(y)
         (z * z).sum().backward()
         return z is y, y._version - version, y.grad_fn.name(), y, x.grad
     same_result(scenario)
@@ -173,18 +163,8 @@ def test_mark_dirty_in_place_forward():
 
 def test_mark_dirty_on_leaf_requiring_grad_fails():
     for m in (torch, ember):
-        class DoubleInPlace(m.autograd.Function):
-            @staticmethod
-            def forward(ctx, x):
-                x.mul_(2)
-                ctx.mark_dirty(x)
-                return x
-
-            @staticmethod
-            def backward(ctx, grad):
-                return grad * 2
         with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
-            DoubleInPlace.apply(leaf(m, [1.0]))
+            double_in_place(m).apply(leaf(m, [1.0]))
 
 
 def test_returning_an_input_unchanged():

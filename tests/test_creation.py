@@ -14,16 +14,6 @@ import ember
 pytestmark = requires_torch
 
 
-@pytest.fixture
-def default_float64():
-    """Run a test with float64 as the default dtype in both libraries, restoring float32 after."""
-    ember.set_default_dtype(ember.float64)
-    torch.set_default_dtype(torch.float64)
-    yield
-    ember.set_default_dtype(ember.float32)
-    torch.set_default_dtype(torch.float32)
-
-
 def agree(fn, **kwargs):
     """``fn`` gives the same values as in PyTorch, or raises the same exception type when PyTorch does."""
     try:

@@ -28,15 +28,6 @@ def both(expr):
     return eval(expr, {"m": ember, "np": np}), eval(expr, {"m": torch, "np": np})
 
 
-@pytest.fixture
-def default_float64():
-    ember.set_default_dtype(ember.float64)
-    torch.set_default_dtype(torch.float64)
-    yield
-    ember.set_default_dtype(ember.float32)
-    torch.set_default_dtype(torch.float32)
-
-
 # ----------------------------------------------------------------------------- attributes
 
 @settings(max_examples=25, deadline=None)

@@ -184,6 +184,42 @@ def _outer_grad_mode(create_graph):
     return grad_mode.set_grad_enabled(True if create_graph else grad_mode.is_grad_enabled())
 
 
+def _differentiable_inputs(inputs, fn_name, create_graph):
+    """The user's inputs, checked and ready to differentiate: (was it a tuple, the Tensors)."""
+    inputs_is_tuple, inputs = _as_tuple(inputs, "inputs", fn_name)
+    return inputs_is_tuple, _prepare_inputs(inputs, create_graph, need_graph=True)
+
+
+def _outputs(func, inputs, fn_name, strict):
+    """``func(*inputs)``, checked: (did it return a tuple, its Tensors)."""
+    outputs_is_tuple, outputs = _as_tuple(func(*inputs), "outputs of the user-provided function", fn_name)
+    _check_requires_grad(outputs, "outputs", strict)
+    return outputs_is_tuple, outputs
+
+
+def _vector_product(of, wrt, v, refs, strict, create_graph, stage):
+    """The last pass of a vector product: ``v`` taken back from ``of`` to ``wrt``, with zeros shaped like ``refs``
+    for the gradients that do not exist."""
+    with _outer_grad_mode(create_graph):
+        grads = _grad(of, wrt, v, create_graph=create_graph)
+        return _fill_zeros(grads, refs, strict, create_graph, stage)
+
+
+def _results(outputs, outputs_is_tuple, product, product_is_tuple, create_graph):
+    """``(func(inputs), product)`` nested as the caller gave them, detached unless ``create_graph``."""
+    return (_unpack(_finish(outputs, create_graph), outputs_is_tuple),
+            _unpack(_finish(product, create_graph), product_is_tuple))
+
+
+def _inputs_and_vector(inputs, v, fn_name, create_graph):
+    """``_differentiable_inputs`` and the vector ``v`` checked against them: (inputs was a tuple, inputs, v)."""
+    inputs_is_tuple, inputs = _differentiable_inputs(inputs, fn_name, create_graph)
+    v = _prepare_v(v, inputs, inputs_is_tuple, fn_name, create_graph,
+                   "The vector v can only be None if the input to the user-provided function is a single Tensor "
+                   "with a single element.")
+    return inputs_is_tuple, inputs, v
+
+
 # ----------------------------------------------------------------------------- products with vectors
 
 def vjp(func, inputs, v=None, create_graph=False, strict=False):
@@ -194,18 +230,13 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
     tensor([2., 4.])
     """
     with grad_mode.enable_grad():
-        inputs_is_tuple, inputs = _as_tuple(inputs, "inputs", "vjp")
-        inputs = _prepare_inputs(inputs, create_graph, need_graph=True)
-        outputs_is_tuple, outputs = _as_tuple(func(*inputs), "outputs of the user-provided function", "vjp")
-        _check_requires_grad(outputs, "outputs", strict)
+        inputs_is_tuple, inputs = _differentiable_inputs(inputs, "vjp", create_graph)
+        outputs_is_tuple, outputs = _outputs(func, inputs, "vjp", strict)
         v = _prepare_v(v, outputs, outputs_is_tuple, "vjp", create_graph,
                        "The vector v can only be None if the user-provided function returns a single Tensor "
                        "with a single element.")
-    with _outer_grad_mode(create_graph):
-        grads = _grad(outputs, inputs, v, create_graph=create_graph)
-        result = _fill_zeros(grads, inputs, strict, create_graph, "back")
-    return (_unpack(_finish(outputs, create_graph), outputs_is_tuple),
-            _unpack(_finish(result, create_graph), inputs_is_tuple))
+    result = _vector_product(outputs, inputs, v, inputs, strict, create_graph, "back")
+    return _results(outputs, outputs_is_tuple, result, inputs_is_tuple, create_graph)
 
 
 def jvp(func, inputs, v=None, create_graph=False, strict=False):
@@ -216,21 +247,13 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
     tensor([2., 4.])
     """
     with grad_mode.enable_grad():
-        inputs_is_tuple, inputs = _as_tuple(inputs, "inputs", "jvp")
-        inputs = _prepare_inputs(inputs, create_graph, need_graph=True)
-        v = _prepare_v(v, inputs, inputs_is_tuple, "jvp", create_graph,
-                       "The vector v can only be None if the input to the user-provided function is a single "
-                       "Tensor with a single element.")
-        outputs_is_tuple, outputs = _as_tuple(func(*inputs), "outputs of the user-provided function", "jvp")
-        _check_requires_grad(outputs, "outputs", strict)
+        inputs_is_tuple, inputs, v = _inputs_and_vector(inputs, v, "jvp", create_graph)
+        outputs_is_tuple, outputs = _outputs(func, inputs, "jvp", strict)
         dummies = tuple(_zeros_like(out, requires_grad=True) for out in outputs)
         grad_inputs = _grad(outputs, inputs, dummies, create_graph=True)
         _check_requires_grad(grad_inputs, "grad_inputs", strict)
-    with _outer_grad_mode(create_graph):
-        grads = _grad(grad_inputs, dummies, v, create_graph=create_graph)
-        result = _fill_zeros(grads, outputs, strict, create_graph, "back_trick")
-    return (_unpack(_finish(outputs, create_graph), outputs_is_tuple),
-            _unpack(_finish(result, create_graph), outputs_is_tuple))
+    result = _vector_product(grad_inputs, dummies, v, outputs, strict, create_graph, "back_trick")
+    return _results(outputs, outputs_is_tuple, result, outputs_is_tuple, create_graph)
 
 
 def vhp(func, inputs, v=None, create_graph=False, strict=False):
@@ -241,19 +264,10 @@ def vhp(func, inputs, v=None, create_graph=False, strict=False):
     tensor([ 6., 12.])
     """
     with grad_mode.enable_grad():
-        inputs_is_tuple, inputs = _as_tuple(inputs, "inputs", "vhp")
-        inputs = _prepare_inputs(inputs, create_graph, need_graph=True)
-        v = _prepare_v(v, inputs, inputs_is_tuple, "vhp", create_graph,
-                       "The vector v can only be None if the input to the user-provided function is a single "
-                       "Tensor with a single element.")
-        outputs_is_tuple, outputs = _scalar_output(func, inputs, "vhp", strict)
-        jac = _grad(outputs, inputs, create_graph=True)
-        _check_requires_grad(jac, "jacobian", strict)
-    with _outer_grad_mode(create_graph):
-        grads = _grad(jac, inputs, v, create_graph=create_graph)
-        result = _fill_zeros(grads, inputs, strict, create_graph, "double_back")
-    return (_unpack(_finish(outputs, create_graph), outputs_is_tuple),
-            _unpack(_finish(result, create_graph), inputs_is_tuple))
+        inputs_is_tuple, inputs, v = _inputs_and_vector(inputs, v, "vhp", create_graph)
+        outputs_is_tuple, outputs, jac = _scalar_gradient(func, inputs, "vhp", strict)
+    result = _vector_product(jac, inputs, v, inputs, strict, create_graph, "double_back")
+    return _results(outputs, outputs_is_tuple, result, inputs_is_tuple, create_graph)
 
 
 def hvp(func, inputs, v=None, create_graph=False, strict=False):
@@ -264,28 +278,26 @@ def hvp(func, inputs, v=None, create_graph=False, strict=False):
     tensor([ 6., 12.])
     """
     with grad_mode.enable_grad():
-        inputs_is_tuple, inputs = _as_tuple(inputs, "inputs", "hvp")
-        inputs = _prepare_inputs(inputs, create_graph, need_graph=True)
-        v = _prepare_v(v, inputs, inputs_is_tuple, "hvp", create_graph,
-                       "The vector v can only be None if the input to the user-provided function is a single "
-                       "Tensor with a single element.")
-        outputs_is_tuple, outputs = _scalar_output(func, inputs, "hvp", strict)
-        jac = _grad(outputs, inputs, create_graph=True)
-        _check_requires_grad(jac, "jacobian", strict)
+        inputs_is_tuple, inputs, v = _inputs_and_vector(inputs, v, "hvp", create_graph)
+        outputs_is_tuple, outputs, jac = _scalar_gradient(func, inputs, "hvp", strict)
         dummies = tuple(_zeros_like(x, requires_grad=True) for x in inputs)
         double_back = _grad(jac, inputs, dummies, create_graph=True)
         _check_requires_grad(jac, "hessian", strict)
-    with _outer_grad_mode(create_graph):
-        grads = _grad(double_back, dummies, v, create_graph=create_graph)
-        result = _fill_zeros(grads, inputs, strict, create_graph, "double_back_trick")
-    return (_unpack(_finish(outputs, create_graph), outputs_is_tuple),
-            _unpack(_finish(result, create_graph), inputs_is_tuple))
+    result = _vector_product(double_back, dummies, v, inputs, strict, create_graph, "double_back_trick")
+    return _results(outputs, outputs_is_tuple, result, inputs_is_tuple, create_graph)
+
+
+def _scalar_gradient(func, inputs, fn_name, strict):
+    """For Hessian products: ``func``'s scalar output and its gradient, kept in the graph."""
+    outputs_is_tuple, outputs = _scalar_output(func, inputs, fn_name, strict)
+    jac = _grad(outputs, inputs, create_graph=True)
+    _check_requires_grad(jac, "jacobian", strict)
+    return outputs_is_tuple, outputs, jac
 
 
 def _scalar_output(func, inputs, fn_name, strict):
     """Call ``func`` and check it returned one single-element Tensor (for Hessian products)."""
-    outputs_is_tuple, outputs = _as_tuple(func(*inputs), "outputs of the user-provided function", fn_name)
-    _check_requires_grad(outputs, "outputs", strict)
+    outputs_is_tuple, outputs = _outputs(func, inputs, fn_name, strict)
     if outputs_is_tuple:
         raise RuntimeError(f"The function given to {fn_name} should return a single Tensor")
     if outputs[0].numel() != 1:
@@ -348,7 +360,7 @@ def _forward_jacobian(func, inputs):
             for i, col in enumerate(jv):
                 columns[i][j].append(col)
     if outputs is None:             # no input elements at all: outputs still decide the shapes
-        outputs_is_tuple, outputs = _as_tuple(func(*inputs), "outputs of the user-provided function", "jacobian")
+        outputs_is_tuple, outputs = _outputs(func, inputs, "jacobian", strict=False)
         columns = [[[] for _ in inputs] for _ in outputs]
     jacobian = []
     for i, out in enumerate(outputs):
@@ -383,10 +395,8 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
     if strategy == "forward-mode":
         return _jacobian_forward_mode(func, inputs, create_graph, strict, vectorize)
     with grad_mode.enable_grad():
-        inputs_is_tuple, inputs = _as_tuple(inputs, "inputs", "jacobian")
-        inputs = _prepare_inputs(inputs, create_graph, need_graph=True)
-        outputs_is_tuple, outputs = _as_tuple(func(*inputs), "outputs of the user-provided function", "jacobian")
-        _check_requires_grad(outputs, "outputs", strict)
+        inputs_is_tuple, inputs = _differentiable_inputs(inputs, "jacobian", create_graph)
+        outputs_is_tuple, outputs = _outputs(func, inputs, "jacobian", strict)
         if vectorize and strict:
             raise RuntimeError("torch.autograd.functional.jacobian: `strict=True` and `vectorized=True` are not "
                                "supported together. Please either set `strict=False` or `vectorize=False`.")

@@ -11,7 +11,6 @@ from . import combinatorics, conversion, elementwise, indexing, linalg, queries,
 FAMILIES = (conversion, elementwise, reduction, shape, indexing, linalg, statistics, combinatorics, queries)
 
 
-
 def attach_tensor_methods(*modules):
     """Make each module's ``TENSOR_METHODS`` methods of Tensor."""
     for module in modules:

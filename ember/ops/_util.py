@@ -1,9 +1,24 @@
-"""Small helpers shared by the op families: argument checks and dtype handling."""
+"""Small helpers shared by the op families: argument checks and reading, dtype handling."""
+
+import operator
+import warnings
 
 import numpy as np
 
 from .. import _dtype
-from .._tensor import Tensor
+from .._device import array_module
+from .._tensor import Tensor, _type_word
+from ..autograd import grad_mode
+
+# How PyTorch's C++ messages name each dtype ("expected dtype float for `end` but got dtype long int").
+_C_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
+                 "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
+                 "uint8": "unsigned char", "bool": "bool"}
+
+
+def c_type_name(dtype):
+    """The C++ name of ``dtype`` in PyTorch's messages (``float``, ``long int``, ``c10::Half``)."""
+    return _C_TYPE_NAMES[dtype.name]
 
 
 def as_float_input(x):
@@ -42,10 +57,48 @@ def promote_operands(*operands):
     return converted, result
 
 
+def constant(array, like=None):
+    """A constant tensor (a mask, weights) holding ``array``, in the dtype of the Tensor ``like`` when given."""
+    if like is not None:
+        array = np.asarray(array).astype(like._data.dtype, copy=False)
+    return Tensor._make(array)
+
+
 def check_tensor(value, name, fn):
     """Raise PyTorch's TypeError when argument ``name`` of ``fn`` is not a Tensor."""
     if not isinstance(value, Tensor):
         raise TypeError(f"{fn}(): argument '{name}' must be Tensor, not {type(value).__name__}")
+
+
+def check_tensor_args(fn, **arguments):
+    """``check_tensor`` for each argument of ``fn`` given as ``name=value``, in order."""
+    for name, value in arguments.items():
+        check_tensor(value, name, fn)
+
+
+def as_int(value, fn, name):
+    """``value`` as a Python int, or PyTorch's TypeError naming ``fn``'s argument."""
+    if isinstance(value, Tensor) and value.ndim == 0 and not value.dtype.is_floating_point:
+        return int(value.item())
+    try:
+        return operator.index(value)
+    except TypeError:
+        raise TypeError(f"{fn}(): argument '{name}' must be a tuple of ints, but found element of type "
+                        f"{type(value).__name__}") from None
+
+
+def shape_arg(size, fn="view", name="size"):
+    """A shape given as ``f(2, 3)``, ``f((2, 3))`` or ``f([2, 3])``, as a tuple of ints."""
+    if len(size) == 1 and not isinstance(size[0], (int, np.integer, Tensor)):
+        size = size[0]
+    return tuple(as_int(s, fn, name) for s in size)
+
+
+def int_tuple(value, fn, name):
+    """An int or a sequence of ints as a tuple of ints."""
+    if isinstance(value, (int, np.integer)):
+        return (int(value),)
+    return tuple(as_int(v, fn, name) for v in value)
 
 
 def wrap_dim(dim, ndim):
@@ -91,3 +144,34 @@ def broadcast_shapes(*shapes):
                 raise RuntimeError(f"The size of tensor a ({result[dim]}) must match the size of tensor b ({size}) "
                                    f"at non-singleton dimension {dim - ndim + len(shape) if index else dim}")
     return Size(result)
+
+
+def write_out(out, result, fn, check_cast=False):
+    """Honour an ``out=`` argument: PyTorch's checks, resizing (with its warning), then ``result`` copied in.
+
+    ``result`` may be a tuple of tensors (``out`` then a sequence of as many); with ``check_cast``,
+    a result dtype that cannot be cast to ``out``'s raises PyTorch's TypeError (``cat``, ``tril``).
+    """
+    if out is None:
+        return result
+    if isinstance(result, tuple):
+        if not isinstance(out, (tuple, list)) or len(out) != len(result):
+            raise TypeError(f"{fn}(): argument 'out' must be a tuple of {len(result)} Tensors")
+        return type(result)(write_out(o, r, fn, check_cast) for o, r in zip(out, result))
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{fn}(): argument 'out' must be Tensor, not {type(out).__name__}")
+    if grad_mode.is_grad_enabled() and (result.requires_grad or out.requires_grad):
+        raise RuntimeError(f"{fn}(): functions with out=... arguments don't support automatic differentiation, "
+                           "but one of the arguments requires grad.")
+    if check_cast and not _dtype.can_cast(result.dtype, out.dtype):
+        raise TypeError(f"{fn}(): input types can't be cast to the desired output type {_type_word(out.dtype)}")
+    if out.shape != result.shape:
+        if out.numel():
+            warnings.warn(f"An output with one or more elements was resized since it had shape "
+                          f"{list(out.shape)}, which does not match the required output shape "
+                          f"{list(result.shape)}. This behavior is deprecated, and in a future release outputs "
+                          "will not be resized unless they have zero elements.", UserWarning, stacklevel=3)
+        out._data = array_module(out._data).empty(result.shape, dtype=out._data.dtype)
+    out._data[...] = result._data
+    out._bump_version()
+    return out

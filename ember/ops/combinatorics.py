@@ -117,6 +117,12 @@ def block_diag(*tensors):
     return BlockDiag.apply(*tensors, dtype=dtype.np_dtype)
 
 
+def _triangle_indices(np_indices, fn, row, col, offset, dtype, device):
+    """``tril_indices``/``triu_indices``: NumPy's triangle indices as a checked 2 x N integer tensor."""
+    dtype = _check_triangle_args(row, col, offset, dtype, device, fn)
+    return Tensor._make(np.stack(np_indices(row, offset, col)).astype(dtype.np_dtype).reshape(2, -1))
+
+
 def _check_triangle_args(row, col, offset, dtype, device, fn):
     for position, (name, value) in enumerate((("row", row), ("col", col), ("offset", offset)), start=1):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
@@ -141,8 +147,7 @@ def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
     tensor([[0, 1, 1],
             [0, 0, 1]])
     """
-    dtype = _check_triangle_args(row, col, offset, dtype, device, "tril_indices")
-    return Tensor._make(np.stack(np.tril_indices(row, offset, col)).astype(dtype.np_dtype).reshape(2, -1))
+    return _triangle_indices(np.tril_indices, "tril_indices", row, col, offset, dtype, device)
 
 
 def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
@@ -153,8 +158,7 @@ def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
     tensor([[0, 0, 1],
             [0, 1, 1]])
     """
-    dtype = _check_triangle_args(row, col, offset, dtype, device, "triu_indices")
-    return Tensor._make(np.stack(np.triu_indices(row, offset, col)).astype(dtype.np_dtype).reshape(2, -1))
+    return _triangle_indices(np.triu_indices, "triu_indices", row, col, offset, dtype, device)
 
 
 def vander(x, N=None, increasing=False):

@@ -17,7 +17,7 @@ from .. import _dtype
 from .._device import array_module
 from .._tensor import Tensor, _type_word
 from ..autograd.function import Primitive
-from ._util import as_float_input, broadcast_shapes, check_tensor, promote_operands
+from ._util import as_float_input, broadcast_shapes, c_type_name, check_tensor, check_tensor_args, promote_operands
 
 __all__ = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "floor_divide", "neg",
            "negative", "positive", "pow", "float_power", "square", "round", "relu", "logit", "nan_to_num", "polygamma"]
@@ -93,10 +93,22 @@ def _as_tensor_result(array):
     return Tensor._make(array)
 
 
-class Where(Primitive):
-    """``where(condition, a, b)`` for backward rules, so this family needs no other family's ops."""
+def _named(op, name, summary, example):
+    """Give a table-built op its name and a docstring: ``summary``, then the runnable ``example``."""
+    op.__name__ = name
+    op.__doc__ = f"{summary}\n\n    >>> {example}\n    "
+    return op
 
-    grad_fn_name = "WhereBackward0"
+
+def _export(ops):
+    """Make table-built ops (a dict name -> function) functions of this module, listed in ``__all__``."""
+    globals().update(ops)
+    __all__.extend(ops)
+    return ops
+
+
+class Where(Primitive):
+    """``where(condition, a, b)``: each side gets the gradient where it was picked (``ember.where``, backward rules)."""
 
     @staticmethod
     def forward(ctx, condition, a, b):
@@ -383,9 +395,7 @@ def _unary(name, what, array_fn, derivative, dtypes):
         check_tensor(input, "input", name)
         return _into(out, cls.apply(_prepare(name, input, dtypes)), name)
 
-    op.__name__ = name
-    op.__doc__ = f"{what}, elementwise.\n\n    >>> y = ember.{name}(ember.tensor([0.5, 1.0]))\n    "
-    return op
+    return _named(op, name, f"{what}, elementwise.", f"y = ember.{name}(ember.tensor([0.5, 1.0]))")
 
 
 def _same_for_integers(float_fn):
@@ -479,8 +489,7 @@ for _table, _dtypes in ((_UNARY, FLOAT), (_UNARY_INTEGRAL, INTEGRAL), (_UNARY_FL
                         (_UNARY_ANY, ANY)):
     for _name, (_what, _fn, _derivative) in _table.items():
         _UNARY_OPS[_name] = _unary(_name, _what, _fn, _derivative, _dtypes)
-globals().update(_UNARY_OPS)
-__all__ += list(_UNARY_OPS)
+_export(_UNARY_OPS)
 
 _ALIASES = {"absolute": "abs", "arcsin": "asin", "arccos": "acos", "arctan": "atan", "arcsinh": "asinh",
             "arccosh": "acosh", "arctanh": "atanh", "fix": "trunc", "clip": "clamp", "arctan2": "atan2",
@@ -662,15 +671,11 @@ def _predicate(name, what, float_fn, integral_fn):
         fn = integral_fn if _is_integral_array(x) else float_fn
         return _into(out, _as_tensor_result(fn(array_module(x), x)), name)
 
-    op.__name__ = name
-    op.__doc__ = f"{what} (a bool tensor).\n\n" \
-                 f"    >>> mask = ember.{name}(ember.tensor([1.0, float('inf'), float('nan')]))\n    "
-    return op
+    return _named(op, name, f"{what} (a bool tensor).",
+                  f"mask = ember.{name}(ember.tensor([1.0, float('inf'), float('nan')]))")
 
 
-_PREDICATE_OPS = {name: _predicate(name, *spec) for name, spec in _PREDICATES.items()}
-globals().update(_PREDICATE_OPS)
-__all__ += list(_PREDICATE_OPS)
+_PREDICATE_OPS = _export({name: _predicate(name, *spec) for name, spec in _PREDICATES.items()})
 
 
 # ----------------------------------------------------------------------------- binary arithmetic
@@ -760,7 +765,7 @@ def _check_integer_divisor(b):
         raise RuntimeError("ZeroDivisionError")
 
 
-def _scaled(other, alpha, name):
+def _scaled(other, alpha):
     if alpha == 1:
         return other
     if isinstance(alpha, float) and isinstance(other, Tensor) and not other.dtype.is_floating_point:
@@ -774,7 +779,7 @@ def add(input, other, *, alpha=1, out=None):
     >>> ember.add(ember.tensor([1, 2]), 0.5)
     tensor([1.5000, 2.5000])
     """
-    (a, b), _ = promote_operands(input, _scaled(other, alpha, "add"))
+    (a, b), _ = promote_operands(input, _scaled(other, alpha))
     return _into(out, Add.apply(a, b), "add")
 
 
@@ -790,7 +795,7 @@ def sub(input, other, *, alpha=1, out=None):
     if _is_bool(input) or _is_bool(other):
         raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying "
                            "to invert a mask, use the `~` or `logical_not()` operator instead.")
-    (a, b), _ = promote_operands(input, _scaled(other, alpha, "sub"))
+    (a, b), _ = promote_operands(input, _scaled(other, alpha))
     return _into(out, Sub.apply(a, b), "sub")
 
 
@@ -1072,16 +1077,12 @@ def _binary(name, what, array_fn, d_input, d_other, dtypes, numbers):
             a, b = _as_default_float(a), _as_default_float(b)
         return _into(out, cls.apply(a, b), name)
 
-    op.__name__ = name
-    op.__doc__ = f"{what}, elementwise with broadcasting.\n\n    >>> y = ember.{name}(ember.tensor([1.0, -2.0]), " \
-                 f"ember.tensor([0.5, 3.0]))\n    "
-    return op
+    return _named(op, name, f"{what}, elementwise with broadcasting.",
+                  f"y = ember.{name}(ember.tensor([1.0, -2.0]), ember.tensor([0.5, 3.0]))")
 
 
-_BINARY_OPS = {name: _binary(name, *spec, _BINARY_DTYPES.get(name, ANY), _BINARY_NUMBERS.get(name, ()))
-               for name, spec in _BINARY.items()}
-globals().update(_BINARY_OPS)
-__all__ += list(_BINARY_OPS)
+_BINARY_OPS = _export({name: _binary(name, *spec, _BINARY_DTYPES.get(name, ANY), _BINARY_NUMBERS.get(name, ()))
+                       for name, spec in _BINARY.items()})
 
 
 # ----------------------------------------------------------------------------- clamp
@@ -1200,11 +1201,6 @@ __all__ += ["clamp", "clamp_min", "clamp_max"]
 
 # ----------------------------------------------------------------------------- lerp, addcmul, addcdiv
 
-_C10_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
-              "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
-              "uint8": "unsigned char", "bool": "bool"}
-
-
 def _lerp_array(xp, start, end, weight):
     """PyTorch's two-sided formula: exact at both ends of the interval."""
     small = xp.abs(weight) < 0.5
@@ -1249,8 +1245,7 @@ def lerp(input, end, weight, *, out=None):
     >>> ember.lerp(ember.tensor([0.0, 10.0]), ember.tensor([10.0, 20.0]), 0.25)
     tensor([ 2.5000, 12.5000])
     """
-    check_tensor(input, "input", "lerp")
-    check_tensor(end, "end", "lerp")
+    check_tensor_args("lerp", input=input, end=end)
     _check_same_dtype(input, end, "end")
     if isinstance(weight, Tensor):
         if weight.ndim > 0:
@@ -1267,14 +1262,13 @@ def lerp(input, end, weight, *, out=None):
 
 def _check_same_dtype(input, other, name):
     if other.dtype is not input.dtype:
-        raise RuntimeError(f"expected dtype {_C10_NAMES[input.dtype.name]} for `{name}` but got dtype "
-                           f"{_C10_NAMES[other.dtype.name]}")
+        raise RuntimeError(f"expected dtype {c_type_name(input.dtype)} for `{name}` but got dtype "
+                           f"{c_type_name(other.dtype)}")
 
 
 def _pointwise_operands(name, input, tensor1, tensor2, value):
     """The three tensors in their common dtype, and ``value`` as that dtype takes it (ints truncate)."""
-    for arg, label in ((input, "input"), (tensor1, "tensor1"), (tensor2, "tensor2")):
-        check_tensor(arg, label, name)
+    check_tensor_args(name, input=input, tensor1=tensor1, tensor2=tensor2)
     (a, t1, t2), result = promote_operands(input, tensor1, tensor2)
     if result is _dtype.bool:
         raise _not_implemented(f"{name}_cpu_out", result)
@@ -1300,8 +1294,7 @@ def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
     >>> ember.addcdiv(ember.zeros(2), ember.tensor([1.0, 2.0]), ember.tensor([4.0, 4.0]), value=2)
     tensor([0.5000, 1.0000])
     """
-    for arg, label in ((tensor1, "tensor1"), (tensor2, "tensor2")):
-        check_tensor(arg, label, "addcdiv")
+    check_tensor_args("addcdiv", tensor1=tensor1, tensor2=tensor2)
     if not tensor1.dtype.is_floating_point and not tensor2.dtype.is_floating_point:
         raise RuntimeError("Integer division with addcdiv is no longer supported, and in a future  release addcdiv "
                            "will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can "
@@ -1330,22 +1323,31 @@ _COMPARISONS = {
 }
 
 
-def _comparison(name, symbol, array_fn):
+def _array_op(name, operands, array_fn, summary, example):
+    """Build a binary op without gradients (comparisons, logical and bitwise ops).
+
+    ``operands(name, input, other)`` checks the arguments and returns their arrays;
+    ``array_fn(xp, a, b)`` computes the result array.
+    """
     def op(input, other, *, out=None):
-        check_tensor(input, "input", name)
-        _check_operand(other, "other", 2, name, True)
-        (a, b), _ = _promoted_arrays(input, other)
+        a, b = operands(name, input, other)
         return _into(out, _as_tensor_result(array_fn(array_module(a), a, b)), name)
 
-    op.__name__ = name
-    op.__doc__ = f"``input {symbol} other`` elementwise after type promotion, as a bool tensor.\n\n" \
-                 f"    >>> mask = ember.{name}(ember.tensor([1, 2, 3]), 2)\n    "
-    return op
+    return _named(op, name, summary, example)
 
 
-_COMPARISON_OPS = {name: _comparison(name, *spec) for name, spec in _COMPARISONS.items()}
-globals().update(_COMPARISON_OPS)
-__all__ += list(_COMPARISON_OPS)
+def _comparison_operands(name, input, other):
+    """A Tensor and a Tensor or number, as arrays of their promoted dtype."""
+    check_tensor(input, "input", name)
+    _check_operand(other, "other", 2, name, True)
+    return _promoted_arrays(input, other)[0]
+
+
+_COMPARISON_OPS = _export({
+    name: _array_op(name, _comparison_operands, array_fn,
+                    f"``input {symbol} other`` elementwise after type promotion, as a bool tensor.",
+                    f"mask = ember.{name}(ember.tensor([1, 2, 3]), 2)")
+    for name, (symbol, array_fn) in _COMPARISONS.items()})
 
 
 def equal(input, other):
@@ -1419,23 +1421,18 @@ _LOGICAL = {
 }
 
 
-def _logical(name, what, array_fn):
-    def op(input, other, *, out=None):
-        check_tensor(input, "input", name)
-        _check_operand(other, "other", 2, name, False)
-        broadcast_shapes(input.shape, other.shape)
-        a, b = input._data, other._data
-        return _into(out, _as_tensor_result(array_fn(array_module(a), a, b)), name)
-
-    op.__name__ = name
-    op.__doc__ = f"{what} (any dtype; the result is bool).\n\n" \
-                 f"    >>> mask = ember.{name}(ember.tensor([0, 1, 2]), ember.tensor([1, 1, 0]))\n    "
-    return op
+def _logical_operands(name, input, other):
+    """Two Tensors of any dtypes, as their arrays."""
+    check_tensor(input, "input", name)
+    _check_operand(other, "other", 2, name, False)
+    broadcast_shapes(input.shape, other.shape)
+    return input._data, other._data
 
 
-_LOGICAL_OPS = {name: _logical(name, *spec) for name, spec in _LOGICAL.items()}
-globals().update(_LOGICAL_OPS)
-__all__ += list(_LOGICAL_OPS)
+_LOGICAL_OPS = _export({
+    name: _array_op(name, _logical_operands, array_fn, f"{what} (any dtype; the result is bool).",
+                    f"mask = ember.{name}(ember.tensor([0, 1, 2]), ember.tensor([1, 1, 0]))")
+    for name, (what, array_fn) in _LOGICAL.items()})
 
 
 def logical_not(input, *, out=None):
@@ -1477,24 +1474,20 @@ _BITWISE = {
 _SHIFTS = ("bitwise_left_shift", "bitwise_right_shift")
 
 
-def _bitwise(name, what, kernel, array_fn):
-    def op(input, other, *, out=None):
-        _check_operand(input, "input", 1, name, isinstance(other, Tensor))
-        _check_operand(other, "other", 2, name, True)
-        (a, b), result = _promoted_arrays(input, other)
-        if result.is_floating_point or name in _SHIFTS and result is _dtype.bool:
-            raise _not_implemented(kernel, result)
-        return _into(out, _as_tensor_result(array_fn(array_module(a), a, b)), name)
-
-    op.__name__ = name
-    op.__doc__ = f"{what}, for integer and bool tensors.\n\n" \
-                 f"    >>> bits = ember.{name}(ember.tensor([12, 10]), ember.tensor([1, 2]))\n    "
-    return op
+def _bitwise_operands(name, input, other):
+    """Integer or bool Tensors and numbers (one at least a Tensor), as arrays of their promoted dtype."""
+    _check_operand(input, "input", 1, name, isinstance(other, Tensor))
+    _check_operand(other, "other", 2, name, True)
+    (a, b), result = _promoted_arrays(input, other)
+    if result.is_floating_point or name in _SHIFTS and result is _dtype.bool:
+        raise _not_implemented(_BITWISE[name][1], result)
+    return a, b
 
 
-_BITWISE_OPS = {name: _bitwise(name, *spec) for name, spec in _BITWISE.items()}
-globals().update(_BITWISE_OPS)
-__all__ += list(_BITWISE_OPS)
+_BITWISE_OPS = _export({
+    name: _array_op(name, _bitwise_operands, array_fn, f"{what}, for integer and bool tensors.",
+                    f"bits = ember.{name}(ember.tensor([12, 10]), ember.tensor([1, 2]))")
+    for name, (what, _, array_fn) in _BITWISE.items()})
 
 
 def bitwise_not(input, *, out=None):

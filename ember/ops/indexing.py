@@ -3,12 +3,13 @@
 Everything that reads or writes "the elements at these positions" is built on a few
 primitives:
 
-* ``BasicIndex``: ints, slices and ``None`` (``x[0, 1:3, None]``), a view;
+* ``BasicIndex`` (from shape.py, where ``select`` and ``narrow`` use it too): ints, slices
+  and ``None`` (``x[0, 1:3, None]``), a view;
 * ``AdvancedIndex``: index arrays and masks after the basic part, a copy whose
   gradient adds up at repeated positions (``np.add.at``);
 * ``IndexPut``: an out-of-place write at such positions (``x[i] = v``), optionally adding;
 * ``ScatterReduce``: ``scatter_reduce`` with ``prod``, ``mean``, ``amax`` and ``amin``;
-* ``Where``: pick from two tensors by a mask.
+* ``Where`` (from elementwise.py): pick from two tensors by a mask.
 
 ``gather``, ``index_select``, ``take``, ``masked_select`` and the sort family read
 through ``AdvancedIndex``; ``scatter``, ``index_add``, ``index_copy``, ``index_fill``,
@@ -26,9 +27,9 @@ from .._device import array_module
 from .._tensor import Tensor, _type_word
 from ..autograd import grad_mode
 from ..autograd.function import Primitive
-from ._util import broadcast_shapes, check_tensor, promote_operands, wrap_dim
-from .elementwise import _inplace, _into
-from .shape import Diagonal, _diagonal_dims, _diagonal_view, _slice_key
+from ._util import broadcast_shapes, c_type_name, check_tensor, check_tensor_args, constant, promote_operands, wrap_dim
+from .elementwise import Where, _inplace, _into
+from .shape import BasicIndex, Diagonal, _diagonal_dims, _diagonal_view, _slice_key
 
 __all__ = ["gather", "scatter", "scatter_add", "scatter_reduce", "index_select", "index_add", "index_copy",
            "index_fill", "index_put", "index_put_", "masked_fill", "masked_scatter", "masked_select", "where",
@@ -220,10 +221,18 @@ def _advanced_key(arrays, view_shape):
     return tuple(arrays.get(d, slice(None)) for d in range(positions[-1] + 1))
 
 
+def _outside(index, low, high):
+    """The first value of the index array ``index`` outside ``[low, high)``, or None when all are inside."""
+    if index.size == 0 or (index.min() >= low and index.max() < high):
+        return None
+    flat = index.ravel()
+    return flat[np.flatnonzero((flat < low) | (flat >= high))[0]]
+
+
 def _check_bounds(index, size, dim):
     """PyTorch's IndexError for an index array with values outside ``[-size, size)``."""
-    if index.size and (index.min() < -size or index.max() >= size):
-        bad = index.ravel()[np.flatnonzero((index.ravel() < -size) | (index.ravel() >= size))[0]]
+    bad = _outside(index, -size, size)
+    if bad is not None:
         raise IndexError(f"index {bad} is out of bounds for dimension {dim} with size {size}")
 
 
@@ -252,36 +261,6 @@ def _add_at(out, key, values):
 
 def _viewed(array, basic):
     return array if basic is None else array[basic]
-
-
-class BasicIndex(Primitive):
-    """``x[ints, slices, None]``: a view; the gradient goes back into zeros of ``x``'s shape."""
-
-    is_view = True
-
-    @staticmethod
-    def forward(ctx, x, *, key):
-        ctx.shape, ctx.key = x.shape, key
-        return x[key]
-
-    @staticmethod
-    def backward(ctx, grad):
-        return BasicIndexBackward.apply(grad, shape=ctx.shape, key=ctx.key)
-
-
-class BasicIndexBackward(Primitive):
-    """Zeros of ``shape`` with ``grad`` written at ``key``; its own gradient indexes again."""
-
-    @staticmethod
-    def forward(ctx, grad, *, shape, key):
-        ctx.key = key
-        out = array_module(grad).zeros(shape, dtype=grad.dtype)
-        out[key] = grad
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        return BasicIndex.apply(grad, key=ctx.key)
 
 
 class AdvancedIndex(Primitive):
@@ -353,23 +332,6 @@ class IndexPut(Primitive):
         return grad_x, grad_values
 
 
-class Where(Primitive):
-    """``condition ? x : y`` elementwise, with broadcasting; each side gets the gradient where it was picked."""
-
-    @staticmethod
-    def forward(ctx, condition, x, y):
-        ctx.save_for_backward(condition)
-        return array_module(condition).where(condition, x, y)
-
-    @staticmethod
-    def backward(ctx, grad):
-        (condition,) = ctx.saved_tensors
-        zero = Tensor._zeros((), grad.dtype)
-        grad_x = Where.apply(condition, grad, zero) if ctx.needs_input_grad[1] else None
-        grad_y = Where.apply(condition, zero, grad) if ctx.needs_input_grad[2] else None
-        return None, grad_x, grad_y
-
-
 class NoDerivative(Primitive):
     """An op PyTorch gives no derivative: the output joins the graph, and backward raises as in PyTorch."""
 
@@ -432,13 +394,9 @@ class ScatterReduce(Primitive):
         return grad_self, grad_src
 
 
-def _constant(array):
-    return Tensor._make(array)
-
-
 def _scatter_mean_grads(ctx, grad, x, src, result):
     """Each target's gradient is shared equally by the values averaged into it."""
-    shared = grad / _constant(ctx.counts.astype(grad._data.dtype))
+    shared = grad / constant(ctx.counts, grad)
     return shared, AdvancedIndex.apply(shared, basic=None, advanced=ctx.key)
 
 
@@ -449,27 +407,27 @@ def _scatter_extreme_grads(ctx, grad, x, src, result):
     src_is_result = (src._data == result._data[ctx.key]).astype(dtype)
     ties = self_is_result.copy()
     _add_at(ties, ctx.key, src_is_result)
-    shared = grad / _constant(ties)
-    return shared * _constant(self_is_result), \
-        AdvancedIndex.apply(shared, basic=None, advanced=ctx.key) * _constant(src_is_result)
+    shared = grad / constant(ties)
+    return shared * constant(self_is_result), \
+        AdvancedIndex.apply(shared, basic=None, advanced=ctx.key) * constant(src_is_result)
 
 
 def _scatter_prod_grads(ctx, grad, x, src, result):
     """The product of the other factors, computed without dividing by zero (PyTorch's rule)."""
     key, include_self = ctx.key, ctx.include_self
     one = Tensor._make(np.ones((), dtype=grad._data.dtype))
-    masked_self = Where.apply(_constant(x._data == 0), one, x)
+    masked_self = Where.apply(constant(x._data == 0), one, x)
     masked_self_result = ScatterReduce.apply(masked_self, src, key=key, reduce="prod", include_self=include_self)
     grad_self = grad * masked_self_result / masked_self
     src_zero = src._data == 0
     zeros_per_target = np.zeros(x.shape, dtype=np.int64)
     _add_at(zeros_per_target, key, src_zero)
-    single_zero = _constant(src_zero & (zeros_per_target[key] == 1))
+    single_zero = constant(src_zero & (zeros_per_target[key] == 1))
     masked_src = Where.apply(single_zero, one, src)
     masked_src_result = ScatterReduce.apply(x, masked_src, key=key, reduce="prod", include_self=include_self)
     grad_src = Where.apply(single_zero, AdvancedIndex.apply(grad * masked_src_result, basic=None, advanced=key),
                            AdvancedIndex.apply(grad * result, basic=None, advanced=key)
-                           / Where.apply(_constant(src_zero), one, src))
+                           / Where.apply(constant(src_zero), one, src))
     return grad_self, grad_src
 
 
@@ -606,13 +564,12 @@ def _check_gather_index(input, dim, index):
 
 def _check_nonnegative_bounds(index, size, dim):
     """gather/scatter indices must lie in ``[0, size)``; negative ones are errors, not wrapped."""
-    if index.size and (index.min() < 0 or index.max() >= size):
-        flat = index.ravel()
-        bad = flat[np.flatnonzero((flat < 0) | (flat >= size))[0]]
+    bad = _outside(index, 0, size)
+    if bad is not None:
         raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size {size}")
 
 
-def _check_scatter_index(input, dim, index, src, fn):
+def _check_scatter_index(input, dim, index, src):
     _check_index_dtype(index, "scatter")
     if src is not None and src.dtype is not input.dtype:
         raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
@@ -659,7 +616,7 @@ def _scatter_operands(input, dim, index, src, fn):
     """Checked, at-least-1-d operands of a scatter: (input, key, src restricted to the index's shape)."""
     check_tensor(input, "input", fn)
     dim = wrap_dim(dim, input.ndim)
-    _check_scatter_index(input, dim, index, src, fn)
+    _check_scatter_index(input, dim, index, src)
     index_1d = _as_1d(index)._data
     key = _scatter_key(index_1d, dim)
     if src is None:
@@ -750,6 +707,17 @@ def _index_vector(input, dim, index, fn, allowed=(np.int64, np.int32), dtype_mes
     return dim, index._data.reshape(-1).astype(np.int64, copy=False)
 
 
+def _described_index_vector(input, dim, index, fn):
+    """``_index_vector`` with the messages of ``index_add_`` and ``index_reduce_``, which describe the index."""
+    if not isinstance(index, Tensor):
+        return _index_vector(input, dim, index, fn)
+    return _index_vector(input, dim, index, fn,
+                         dtype_message=f"{fn}(): Expected dtype int32/int64 for index but got: "
+                                       f"{_type_word(index.dtype)}",
+                         dim_message=f"{fn}(): Index is supposed to be a vector, but got dim: {index.ndim} with "
+                                     f"type: {_type_word(index.dtype)} and size: {list(index.shape)}")
+
+
 def _dim_key(dim, index):
     """The advanced key selecting ``index`` along ``dim``."""
     return (slice(None),) * dim + (index,)
@@ -766,8 +734,8 @@ def index_select(input, dim, index, *, out=None):
     size = _as_1d(input).shape[dim]
     if input.ndim == 0 and idx.size != 1:
         raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {idx.size} value(s)")
-    if idx.size and (idx.min() < 0 or idx.max() >= size):
-        bad = idx[(idx < 0) | (idx >= size)][0]
+    bad = _outside(idx, 0, size)
+    if bad is not None:
         raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={size}")
     result = AdvancedIndex.apply(_as_1d(input), basic=None, advanced=_dim_key(dim, idx))
     return _into(out, result.reshape(()) if input.ndim == 0 else result)
@@ -813,12 +781,7 @@ def index_add(input, dim, index, source, *, alpha=1, out=None):
     >>> ember.index_add(ember.zeros(3), 0, ember.tensor([0, 0]), ember.tensor([1., 2.]))
     tensor([3., 0., 0.])
     """
-    dim, idx = _index_vector(input, dim, index, "index_add_", dtype_message=(
-        f"index_add_(): Expected dtype int32/int64 for index but got: {_type_word(index.dtype)}"
-        if isinstance(index, Tensor) else None),
-        dim_message=(f"index_add_(): Index is supposed to be a vector, but got dim: {index.ndim} with type: "
-                     f"{_type_word(index.dtype)} and size: {list(index.shape)}" if isinstance(index, Tensor)
-                     else None))
+    dim, idx = _described_index_vector(input, dim, index, "index_add_")
     check_tensor(source, "source", "index_add")
     if source.dtype is not input.dtype:
         raise RuntimeError(f"index_add_(): self ({_type_word(input.dtype)}) and source ({_type_word(source.dtype)}) "
@@ -846,8 +809,8 @@ def index_copy(input, dim, index, source, *, out=None):
                            f"{_type_word(input.dtype)} and (source) {_type_word(source.dtype)}")
     _check_source(input, dim, idx, source, "index_copy_")
     size = _as_1d(input).shape[dim]
-    if idx.size and (idx.min() < 0 or idx.max() >= size):
-        bad = idx[(idx < 0) | (idx >= size)][0]
+    bad = _outside(idx, 0, size)
+    if bad is not None:
         raise IndexError(f"index_copy_(): index {bad} is out of bounds for dimension {dim} with size {size}")
     return _into(out, _index_write(input, dim, idx, source, accumulate=False))
 
@@ -909,11 +872,6 @@ def index_put_(input, indices, values, accumulate=False):
 
 # ============================================================================= masks and where
 
-_C_TYPE_NAMES = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char", "int16": "short int",
-                 "int32": "int", "int64": "long int", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
-                 "float32": "float", "float64": "double"}
-
-
 def _check_mask(mask, fn, message):
     check_tensor(mask, "mask", fn)
     if mask.dtype is not _dtype.bool:
@@ -928,7 +886,7 @@ def masked_fill(input, mask, value):
     """
     check_tensor(input, "input", "masked_fill")
     _check_mask(mask, "masked_fill", lambda d: f"masked_fill_ only supports boolean masks, but got mask with "
-                                               f"dtype {_C_TYPE_NAMES[d.name]}")
+                                               f"dtype {c_type_name(d)}")
     if isinstance(value, Tensor) and value.ndim:
         raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
                            f"{value.ndim} dimension(s).")
@@ -1028,9 +986,8 @@ def argwhere(input):
 # ============================================================================= take and put
 
 def _check_flat_index(index, numel):
-    if index._data.size and (index._data.min() < -numel or index._data.max() >= numel):
-        flat = index._data.ravel()
-        bad = flat[np.flatnonzero((flat < -numel) | (flat >= numel))[0]]
+    bad = _outside(index._data, -numel, numel)
+    if bad is not None:
         raise IndexError(f"out of range: tried to access index {bad} on a tensor of {numel} elements.")
 
 
@@ -1040,8 +997,7 @@ def take(input, index, *, out=None):
     >>> ember.take(ember.tensor([[1, 2], [3, 4]]), ember.tensor([0, 3]))
     tensor([1, 4])
     """
-    check_tensor(input, "input", "take")
-    check_tensor(index, "index", "take")
+    check_tensor_args("take", input=input, index=index)
     if index.dtype is not _dtype.int64:
         raise RuntimeError(f"take(): Expected a long tensor for index, but got {_type_word(index.dtype)}")
     _check_flat_index(index, input.numel())
@@ -1060,8 +1016,7 @@ def take_along_dim(input, indices, dim=None, *, out=None):
     tensor([[1., 3.],
             [0., 2.]])
     """
-    check_tensor(input, "input", "take_along_dim")
-    check_tensor(indices, "indices", "take_along_dim")
+    check_tensor_args("take_along_dim", input=input, indices=indices)
     if indices.dtype is not _dtype.int64:
         raise RuntimeError(f"torch.take_along_dim(): dtype of indices should be Long but got "
                            f"{_type_word(indices.dtype)}")
@@ -1076,9 +1031,8 @@ def take_along_dim(input, indices, dim=None, *, out=None):
     input_shape, index_shape = list(shape), list(shape)
     input_shape[dim], index_shape[dim] = input.shape[dim], indices.shape[dim]
     size = _as_1d(input).shape[dim]
-    if indices.numel() and (indices._data.min() < -size or indices._data.max() >= size):
-        flat = indices._data.ravel()
-        bad = flat[np.flatnonzero((flat < -size) | (flat >= size))[0]]
+    bad = _outside(indices._data, -size, size)
+    if bad is not None:
         raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size {size}")
     wrapped = np.where(indices._data < 0, indices._data + size, indices._data)
     wrapped = Tensor._make(np.broadcast_to(wrapped, index_shape))
@@ -1093,9 +1047,7 @@ def put(input, index, source, accumulate=False):
     tensor([[1., 0.],
             [0., 2.]])
     """
-    check_tensor(input, "input", "put")
-    check_tensor(index, "index", "put")
-    check_tensor(source, "source", "put")
+    check_tensor_args("put", input=input, index=index, source=source)
     if index.dtype is not _dtype.int64:
         raise RuntimeError(f"put_(): Expected a long tensor for index, but got {_type_word(index.dtype)}")
     if source.dtype is not input.dtype:
@@ -1293,7 +1245,7 @@ def _check_sorter(sorter, boundaries):
         raise RuntimeError(f"torch.searchsorted(): boundary and sorter must have the same size, but got boundary "
                            f"tensor {list(boundaries.shape)}and got sorter tensor {list(sorter.shape)}")
     size = boundaries.shape[-1]
-    if sorter.numel() and (sorter._data.min() < 0 or sorter._data.max() >= size):
+    if _outside(sorter._data, 0, size) is not None:
         raise RuntimeError("torch.searchsorted(): sorter index out of range")
 
 
@@ -1372,8 +1324,6 @@ def bincount(input, weights=None, minlength=0):
     return Tensor._make(counts.astype(dtype, copy=False))
 
 
-# ============================================================================= Tensor methods
-
 # ============================================================================= scattering into views, index_reduce
 
 def _check_src_fits(src, view_shape):
@@ -1382,7 +1332,7 @@ def _check_src_fits(src, view_shape):
                            f"slice size = {list(view_shape)}")
 
 
-def _scatter_into(input, src, key, fn):
+def _scatter_into(input, src, key):
     """A copy of ``input`` with ``src`` (cast to its dtype) written into the view ``input[key]``."""
     key = key + (Ellipsis,)                     # so that selecting one element still gives a (0-dim) view
     _check_src_fits(src, input._data[key].shape)
@@ -1396,8 +1346,7 @@ def select_scatter(input, src, dim, index):
     tensor([[0., 0.],
             [1., 1.]])
     """
-    check_tensor(input, "input", "select_scatter")
-    check_tensor(src, "src", "select_scatter")
+    check_tensor_args("select_scatter", input=input, src=src)
     if input.ndim == 0:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
     if isinstance(index, bool) or not isinstance(index, (int, np.integer)):
@@ -1407,7 +1356,7 @@ def select_scatter(input, src, dim, index):
     if not -size <= index < size:
         raise IndexError(f"select(): index {index} out of range for tensor of size {list(input.shape)} at "
                          f"dimension {dim}")
-    return _scatter_into(input, src, (slice(None),) * dim + (int(index) % size,), "select_scatter")
+    return _scatter_into(input, src, (slice(None),) * dim + (int(index) % size,))
 
 
 def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
@@ -1416,9 +1365,8 @@ def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
     >>> ember.slice_scatter(ember.zeros(4), ember.ones(2), start=1, end=3)
     tensor([0., 1., 1., 0.])
     """
-    check_tensor(input, "input", "slice_scatter")
-    check_tensor(src, "src", "slice_scatter")
-    return _scatter_into(input, src, _slice_key(input, dim, start, end, step), "slice_scatter")
+    check_tensor_args("slice_scatter", input=input, src=src)
+    return _scatter_into(input, src, _slice_key(input, dim, start, end, step))
 
 
 class DiagonalScatter(Primitive):
@@ -1447,8 +1395,7 @@ def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
     tensor([[1., 0.],
             [0., 1.]])
     """
-    check_tensor(input, "input", "diagonal_scatter")
-    check_tensor(src, "src", "diagonal_scatter")
+    check_tensor_args("diagonal_scatter", input=input, src=src)
     dim1, dim2 = _diagonal_dims(dim1, dim2, input.ndim)
     _check_src_fits(src, _diagonal_view(input._data, int(offset), dim1, dim2).shape)
     return DiagonalScatter.apply(input, src, offset=int(offset), dim1=dim1, dim2=dim2)
@@ -1478,7 +1425,7 @@ def _check_index_reduce(input, dim, idx, source):
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     _check_source(input, dim, idx, source, "index_reduce_")
     size = _as_1d(input).shape[dim]
-    if idx.size and (idx.min() < 0 or idx.max() >= size):
+    if _outside(idx, 0, size) is not None:
         raise IndexError("index out of range in self")
 
 
@@ -1493,12 +1440,7 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True, out=No
     _warn_once("index_reduce", "index_reduce() is in beta and the API may change at any time.")
     if reduce not in _INDEX_REDUCTIONS:
         raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got {reduce}.")
-    dim, idx = _index_vector(input, dim, index, "index_reduce_", dtype_message=(
-        f"index_reduce_(): Expected dtype int32/int64 for index but got: {_type_word(index.dtype)}"
-        if isinstance(index, Tensor) else None),
-        dim_message=(f"index_reduce_(): Index is supposed to be a vector, but got dim: {index.ndim} with type: "
-                     f"{_type_word(index.dtype)} and size: {list(index.shape)}" if isinstance(index, Tensor)
-                     else None))
+    dim, idx = _described_index_vector(input, dim, index, "index_reduce_")
     check_tensor(source, "source", "index_reduce")
     _check_index_reduce(input, dim, idx, source)
     result = ScatterReduce.apply(_as_1d(input), _as_1d(source), key=_dim_key(dim, idx), reduce=reduce,
@@ -1555,6 +1497,8 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False):
 
 __all__ += ["select_scatter", "slice_scatter", "diagonal_scatter", "index_reduce", "isin"]
 
+
+# ============================================================================= Tensor methods
 
 def _tensor_where(self, condition, other):
     """``self`` where ``condition`` is True, else ``other``.

@@ -7,6 +7,7 @@ into matrices, and call one of them; their gradients are products again, so ever
 derivative here is itself differentiable.
 """
 
+import math
 import string
 import warnings
 
@@ -14,28 +15,13 @@ import numpy as np
 
 from .. import _dtype
 from .._device import array_module
-from .._tensor import Tensor
+from .._tensor import Tensor, _type_word
 from ..autograd.function import Primitive
-from ._util import broadcast_shapes, check_tensor, promote_operands, wrap_dim
+from ._util import broadcast_shapes, c_type_name, check_tensor, check_tensor_args, promote_operands, wrap_dim
+from .elementwise import Mul, _inplace
 
 __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger", "addmm", "addmv", "addr",
            "addbmm", "baddbmm", "einsum", "tensordot", "kron", "cross", "trace", "chain_matmul"]
-
-# PyTorch names dtypes two ways in its messages: as scalar types ("Float") and as C types ("float").
-_SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
-                 "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-                 "bool": "Bool"}
-_C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
-            "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
-            "uint8": "unsigned char", "bool": "bool"}
-
-
-def _scalar_name(t):
-    return _SCALAR_NAMES[t.dtype.name]
-
-
-def _c_name(t):
-    return _C_NAMES[t.dtype.name]
 
 
 def _mT(x):
@@ -47,21 +33,14 @@ def _shape_text(shape):
     return "x".join(str(s) for s in shape)
 
 
-def _numel(shape):
-    n = 1
-    for s in shape:
-        n *= s
-    return n
-
-
 def _into(out, result):
     """Honour ``out=``: write ``result`` into ``out`` (resized when its shape differs) and return it."""
     if out is None:
         return result
     check_tensor(out, "out", "linalg")
     if out.dtype is not result.dtype and not _dtype.can_cast(result.dtype, out.dtype):
-        raise RuntimeError(f"result type {_scalar_name(result)} can't be cast to the desired output type "
-                           f"{_scalar_name(out)}")
+        raise RuntimeError(f"result type {_type_word(result.dtype)} can't be cast to the desired output type "
+                           f"{_type_word(out.dtype)}")
     if out.shape != result.shape:
         if out.numel() != 0:
             warnings.warn(f"An output with one or more elements was resized since it had shape {list(out.shape)}, "
@@ -69,15 +48,6 @@ def _into(out, result):
                           stacklevel=3)
         out._data = np.empty(result.shape, dtype=out._data.dtype)
     return out.copy_(result)
-
-
-def _inplace(fn):
-    """The in-place method ``fn_`` of a function ``fn(self, ...)``."""
-    def method(self, *args, **kwargs):
-        return self._assign_inplace(fn(self, *args, **kwargs))
-    method.__name__ = fn.__name__ + "_"
-    method.__doc__ = f"In-place version of :func:`{fn.__name__}`."
-    return method
 
 
 def _promote(*tensors):
@@ -120,19 +90,13 @@ class Matmul(Primitive):
         return grad_a, grad_b
 
 
-class Dot(Primitive):
-    """The inner product of two vectors of equal length."""
+class Dot(Mul):
+    """The inner product of two vectors of equal length; its gradient is ``Mul``'s (each factor times ``grad``)."""
 
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         return _product(array_module(a).dot, a, b)
-
-    @staticmethod
-    def backward(ctx, grad):
-        a, b = ctx.saved_tensors
-        return (grad * b if ctx.needs_input_grad[0] else None,
-                grad * a if ctx.needs_input_grad[1] else None)
 
 
 class AddScaled(Primitive):
@@ -195,7 +159,8 @@ class Trace(Primitive):
 
 def _check_same_dtype_mm(a, b):
     if a.dtype is not b.dtype:
-        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_c_name(a)} != {_c_name(b)}")
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {c_type_name(a.dtype)} != "
+                           f"{c_type_name(b.dtype)}")
 
 
 def _check_matmul_shapes(a, b):
@@ -213,13 +178,13 @@ def _check_matmul_shapes(a, b):
     inner_a, inner_b = sa[-1], sb[-2] if len(sb) >= 2 else sb[0]
     if inner_a == inner_b:
         return
-    rows = _numel(sa[:-1])
+    rows = math.prod(sa[:-1])
     if len(sb) == 1:
         raise RuntimeError(f"size mismatch, got input ({rows}), mat ({rows}x{inner_a}), vec ({inner_b})")
     if len(sb) == 2:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{inner_a} and "
                            f"{_shape_text(sb)})")
-    count = _numel(batch)
+    count = math.prod(batch)
     raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{count}, {inner_a}] "
                        f"but got: [{count}, {inner_b}].")
 
@@ -240,15 +205,15 @@ def _check_matmul_dtypes(a, b):
     if a.dtype is b.dtype:
         _check_not_bool(a, {"dot": "dot", "mv": "addmv_impl_cpu", "mm": "addmm_impl_cpu_", "bmm": "bmm"}[kernel])
     elif kernel == "dot":
-        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {_scalar_name(a)} and "
-                           f"{_scalar_name(b)}")
+        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {_type_word(a.dtype)} and "
+                           f"{_type_word(b.dtype)}")
     elif kernel == "mv":
-        raise RuntimeError(f"addmv input tensors must have the same dtype, but got {_scalar_name(b)}, "
-                           f"{_scalar_name(a)}, and {_scalar_name(b)}")
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got {_type_word(b.dtype)}, "
+                           f"{_type_word(a.dtype)}, and {_type_word(b.dtype)}")
     elif kernel == "mm":
         _check_same_dtype_mm(a, b)
     else:
-        raise RuntimeError(f"expected scalar type {_scalar_name(a)} but found {_scalar_name(b)}")
+        raise RuntimeError(f"expected scalar type {_type_word(a.dtype)} but found {_type_word(b.dtype)}")
 
 
 def matmul(input, other, *, out=None):
@@ -260,8 +225,7 @@ def matmul(input, other, *, out=None):
     >>> ember.matmul(ember.ones(2, 3), ember.ones(3))
     tensor([3., 3.])
     """
-    check_tensor(input, "input", "matmul")
-    check_tensor(other, "other", "matmul")
+    check_tensor_args("matmul", input=input, other=other)
     _check_matmul_shapes(input, other)
     _check_matmul_dtypes(input, other)
     if input.ndim == 1 and other.ndim == 1:
@@ -295,8 +259,7 @@ def mm(input, mat2, *, out=None):
     tensor([[3.],
             [3.]])
     """
-    check_tensor(input, "input", "mm")
-    check_tensor(mat2, "mat2", "mm")
+    check_tensor_args("mm", input=input, mat2=mat2)
     if input.ndim != 2:
         raise RuntimeError("self must be a matrix")
     if mat2.ndim != 2:
@@ -330,11 +293,10 @@ def bmm(input, mat2, *, out=None):
     >>> ember.bmm(ember.ones(4, 2, 3), ember.ones(4, 3, 5)).shape
     ember.Size([4, 2, 5])
     """
-    check_tensor(input, "input", "bmm")
-    check_tensor(mat2, "mat2", "bmm")
+    check_tensor_args("bmm", input=input, mat2=mat2)
     _check_bmm(input, mat2)
     if input.dtype is not mat2.dtype:
-        raise RuntimeError(f"expected scalar type {_scalar_name(input)} but found {_scalar_name(mat2)}")
+        raise RuntimeError(f"expected scalar type {_type_word(input.dtype)} but found {_type_word(mat2.dtype)}")
     _check_not_bool(input, "bmm")
     return _into(out, Matmul.apply(input, mat2))
 
@@ -350,9 +312,9 @@ def _check_mv(input, mat, vec):
         raise RuntimeError(f"size mismatch, got input ({input_size}), mat ({rows}x{cols}), vec ({vec.shape[0]})")
     operands = (mat, vec) if input is None else (input, mat, vec)
     if any(t.dtype is not mat.dtype for t in operands):
-        names = ", ".join(_scalar_name(t) for t in (input if input is not None else vec, mat))
+        names = ", ".join(_type_word(t.dtype) for t in (input if input is not None else vec, mat))
         raise RuntimeError(f"addmv input tensors must have the same dtype, but got {names}, and "
-                           f"{_scalar_name(vec)}")
+                           f"{_type_word(vec.dtype)}")
 
 
 def mv(input, vec, *, out=None):
@@ -361,24 +323,31 @@ def mv(input, vec, *, out=None):
     >>> ember.mv(ember.ones(2, 3), ember.tensor([1., 2., 3.]))
     tensor([6., 6.])
     """
-    check_tensor(input, "input", "mv")
-    check_tensor(vec, "vec", "mv")
+    check_tensor_args("mv", input=input, vec=vec)
     _check_mv(None, input, vec)
     _check_not_bool(input, "addmv_impl_cpu")
     return _into(out, Matmul.apply(input, vec.unsqueeze(-1)).squeeze(-1))
 
 
-def _check_dot(input, other, name="dot"):
+def _check_dot(input, other):
     if input.ndim != 1 or other.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors")
     if input.dtype is not other.dtype:
-        raise RuntimeError(f"{name} : expected both vectors to have same dtype, but found {_scalar_name(input)} "
-                           f"and {_scalar_name(other)}")
+        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {_type_word(input.dtype)} "
+                           f"and {_type_word(other.dtype)}")
     if input.shape[0] != other.shape[0]:
         raise RuntimeError(f"inconsistent tensor size, expected tensor [{input.shape[0]}] and src "
                            f"[{other.shape[0]}] to have the same number of elements, but got {input.shape[0]} "
                            f"and {other.shape[0]} elements respectively")
     _check_not_bool(input, "dot")
+
+
+def _dot(fn, input, other, other_name, out):
+    """``dot``/``vdot``: the checked inner product of two 1-D tensors."""
+    check_tensor(input, "input", fn)
+    check_tensor(other, other_name, fn)
+    _check_dot(input, other)
+    return _into(out, Dot.apply(input, other))
 
 
 def dot(input, tensor, *, out=None):
@@ -387,10 +356,7 @@ def dot(input, tensor, *, out=None):
     >>> ember.dot(ember.tensor([1., 2.]), ember.tensor([3., 4.]))
     tensor(11.)
     """
-    check_tensor(input, "input", "dot")
-    check_tensor(tensor, "tensor", "dot")
-    _check_dot(input, tensor)
-    return _into(out, Dot.apply(input, tensor))
+    return _dot("dot", input, tensor, "tensor", out)
 
 
 def vdot(input, other, *, out=None):
@@ -399,10 +365,7 @@ def vdot(input, other, *, out=None):
     >>> ember.vdot(ember.tensor([1., 2.]), ember.tensor([3., 4.]))
     tensor(11.)
     """
-    check_tensor(input, "input", "vdot")
-    check_tensor(other, "other", "vdot")
-    _check_dot(input, other)
-    return _into(out, Dot.apply(input, other))
+    return _dot("vdot", input, other, "other", out)
 
 
 def inner(input, other, *, out=None):
@@ -411,8 +374,7 @@ def inner(input, other, *, out=None):
     >>> ember.inner(ember.ones(2, 3), ember.ones(4, 3)).shape
     ember.Size([2, 4])
     """
-    check_tensor(input, "input", "inner")
-    check_tensor(other, "other", "inner")
+    check_tensor_args("inner", input=input, other=other)
     if input.ndim == 0 or other.ndim == 0:
         (a, b), _ = promote_operands(input, other)
         return _into(out, a * b)
@@ -429,8 +391,7 @@ def outer(input, vec2, *, out=None):
     tensor([[ 1., 10.],
             [ 2., 20.]])
     """
-    check_tensor(input, "input", "outer")
-    check_tensor(vec2, "vec2", "outer")
+    check_tensor_args("outer", input=input, vec2=vec2)
     for name, t in (("self", input), ("vec2", vec2)):
         if t.ndim != 1:
             raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t.ndim}-D")
@@ -452,8 +413,8 @@ def _add_scaled(input, product, beta, alpha):
 
 def _check_same_dtype_self(input, mat):
     if input.dtype is not mat.dtype:
-        raise RuntimeError(f"self and mat2 must have the same dtype, but got {_scalar_name(input)} and "
-                           f"{_scalar_name(mat)}")
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got {_type_word(input.dtype)} and "
+                           f"{_type_word(mat.dtype)}")
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
@@ -465,8 +426,7 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     tensor([[6., 6.],
             [6., 6.]])
     """
-    for name, t in (("input", input), ("mat1", mat1), ("mat2", mat2)):
-        check_tensor(t, name, "addmm")
+    check_tensor_args("addmm", input=input, mat1=mat1, mat2=mat2)
     for name, t in (("mat1", mat1), ("mat2", mat2)):
         if t.ndim != 2:
             raise RuntimeError(f"{name} must be a matrix, got {t.ndim}-D tensor")
@@ -483,8 +443,7 @@ def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
     >>> ember.addmv(ember.ones(2), ember.ones(2, 3), ember.ones(3))
     tensor([4., 4.])
     """
-    for name, t in (("input", input), ("mat", mat), ("vec", vec)):
-        check_tensor(t, name, "addmv")
+    check_tensor_args("addmv", input=input, mat=mat, vec=vec)
     _check_mv(input, mat, vec)
     _check_not_bool(input, "addmv_impl_cpu")
     return _into(out, _add_scaled(input, Matmul.apply(mat, vec.unsqueeze(-1)).squeeze(-1), beta, alpha))
@@ -505,8 +464,7 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
     tensor([[1., 1.],
             [2., 2.]])
     """
-    for name, t in (("input", input), ("vec1", vec1), ("vec2", vec2)):
-        check_tensor(t, name, "addr")
+    check_tensor_args("addr", input=input, vec1=vec1, vec2=vec2)
     for name, t in (("vec1", vec1), ("vec2", vec2)):
         if t.ndim != 1:
             raise RuntimeError(f"addr: Expected 1-D argument {name}, but got {t.ndim}-D")
@@ -534,12 +492,11 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     >>> ember.baddbmm(ember.zeros(3), ember.ones(4, 2, 5), ember.ones(4, 5, 3)).shape
     ember.Size([4, 2, 3])
     """
-    for name, t in (("input", input), ("batch1", batch1), ("batch2", batch2)):
-        check_tensor(t, name, "baddbmm")
+    check_tensor_args("baddbmm", input=input, batch1=batch1, batch2=batch2)
     _check_bmm(batch1, batch2)
     if not input.dtype is batch1.dtype is batch2.dtype:
-        raise RuntimeError(f"Input dtypes must be the same, got: input {_c_name(input)}, batch1: "
-                           f"{_c_name(batch1)}, batch2: {_c_name(batch2)}")
+        raise RuntimeError(f"Input dtypes must be the same, got: input {c_type_name(input.dtype)}, batch1: "
+                           f"{c_type_name(batch1.dtype)}, batch2: {c_type_name(batch2.dtype)}")
     _check_not_bool(input, "baddbmm_cpu")
     return _into(out, _add_scaled(input, Matmul.apply(batch1, batch2), beta, alpha))
 
@@ -551,8 +508,7 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     tensor([[20., 20., 20.],
             [20., 20., 20.]])
     """
-    for name, t in (("input", input), ("batch1", batch1), ("batch2", batch2)):
-        check_tensor(t, name, "addbmm")
+    check_tensor_args("addbmm", input=input, batch1=batch1, batch2=batch2)
     if batch1.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
     if batch2.ndim != 3:
@@ -799,7 +755,7 @@ def einsum(*args):
     first = operands[0]
     for op in operands[1:]:
         if op.dtype is not first.dtype:
-            raise RuntimeError(f"expected scalar type {_scalar_name(first)} but found {_scalar_name(op)}")
+            raise RuntimeError(f"expected scalar type {_type_word(first.dtype)} but found {_type_word(op.dtype)}")
     expanded = []
     for term, op in zip(terms, operands):
         shape = tuple(sizes[label] for label in term)
@@ -854,8 +810,7 @@ def tensordot(a, b, dims=2, out=None):
     >>> ember.tensordot(ember.ones(2, 3, 4), ember.ones(3, 4, 5)).shape
     ember.Size([2, 5])
     """
-    check_tensor(a, "a", "tensordot")
-    check_tensor(b, "b", "tensordot")
+    check_tensor_args("tensordot", a=a, b=b)
     dims_a, dims_b = _tensordot_dims(dims, a, b)
     if a.dtype is not b.dtype:
         raise RuntimeError("both inputs should have same dtype")
@@ -887,8 +842,7 @@ def kron(input, other, *, out=None):
     >>> ember.kron(ember.tensor([1, 2]), ember.tensor([1, 10]))
     tensor([ 1, 10,  2, 20])
     """
-    check_tensor(input, "input", "kron")
-    check_tensor(other, "other", "kron")
+    check_tensor_args("kron", input=input, other=other)
     ndim = max(input.ndim, other.ndim)
     shape_a = (1,) * (ndim - input.ndim) + tuple(input.shape)
     shape_b = (1,) * (ndim - other.ndim) + tuple(other.shape)
@@ -901,8 +855,7 @@ def kron(input, other, *, out=None):
 
 
 def _cross(input, other, dim, name):
-    check_tensor(input, "input", name)
-    check_tensor(other, "other", name)
+    check_tensor_args(name, input=input, other=other)
     if input.ndim != other.ndim:
         raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
     shape = broadcast_shapes(input.shape, other.shape)
@@ -916,7 +869,7 @@ def _cross(input, other, dim, name):
         raise RuntimeError(f"linalg.cross: inputs dimension {given} must have length 3. Got "
                            f"{input.shape[dim]} and {other.shape[dim]}")
     if input.dtype is not other.dtype:
-        raise RuntimeError(f"expected scalar type {_scalar_name(input)} but found {_scalar_name(other)}")
+        raise RuntimeError(f"expected scalar type {_type_word(input.dtype)} but found {_type_word(other.dtype)}")
     _check_not_bool(input, "cross")
     return Cross.apply(input, other, dim=dim)
 
@@ -987,8 +940,8 @@ def _check_chain(matrices, name):
     first = matrices[0]
     for i, m in enumerate(matrices[1:], 1):
         if m.dtype is not first.dtype:
-            raise RuntimeError(f"{name}(): all tensors must have be the same dtype but tensor 0 is {_c_name(first)} "
-                               f"and tensor {i} {_c_name(m)}")
+            raise RuntimeError(f"{name}(): all tensors must have be the same dtype but tensor 0 is "
+                               f"{c_type_name(first.dtype)} and tensor {i} {c_type_name(m.dtype)}")
     for i in range(len(matrices) - 1):
         left, right = matrices[i], matrices[i + 1]
         if left.shape[-1] != right.shape[0]:

@@ -5,7 +5,7 @@
 """
 
 from .._tensor import Tensor
-from ._util import check_tensor
+from ._util import check_tensor, check_tensor_args
 
 __all__ = ["numel", "is_nonzero", "is_same_size", "is_signed", "typename", "is_inference"]
 
@@ -41,8 +41,7 @@ def is_same_size(input, other):
     >>> ember.zeros(2, 3).is_same_size(ember.ones(2, 3))
     True
     """
-    check_tensor(input, "input", "is_same_size")
-    check_tensor(other, "other", "is_same_size")
+    check_tensor_args("is_same_size", input=input, other=other)
     return input.shape == other.shape
 
 

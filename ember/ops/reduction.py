@@ -4,10 +4,9 @@ The helpers at the top turn PyTorch's ``dim``/``keepdim`` arguments into NumPy a
 and give gradients back the input's shape. Ops that select one entry per slice
 (``max(dim)``, ``median``, ``mode``, ``cummax``) send the gradient to that entry;
 ``amax``/``amin`` and the dim-less ``max()``/``median()`` share it evenly among ties,
-as PyTorch does. A few private linear primitives (narrow/pad, flip, a linear scan,
-gather/scatter along a dimension) keep every backward formula in Tensor ops, so the
-gradients of products, cumulative products and ``logcumsumexp`` are exact to any
-order, zeros included.
+as PyTorch does. Backward formulas use linear ops (``narrow``, ``cat``, ``flip``,
+``scatter_add`` and a private linear scan), so the gradients of products, cumulative
+products and ``logcumsumexp`` are exact to any order, zeros included.
 """
 
 import builtins
@@ -19,10 +18,11 @@ import numpy as np
 from .. import _dtype, return_types
 from .._device import array_module
 from .._tensor import Tensor, _type_word
-from ..autograd import grad_mode
 from ..autograd.function import Primitive
-from ._util import as_float_input, promote_operands, wrap_dim, wrap_dims
-from .shape import Expand
+from ._util import as_float_input, constant, shape_arg, wrap_dim, wrap_dims, write_out
+from .elementwise import maximum, minimum
+from .indexing import scatter_add
+from .shape import Expand, cat, flip, narrow
 
 __all__ = ["sum", "nansum", "mean", "nanmean", "prod", "std", "var", "std_mean", "var_mean", "max", "min",
            "amax", "amin", "argmax", "argmin", "aminmax", "logsumexp", "cumsum", "cumprod", "cummax", "cummin",
@@ -59,11 +59,6 @@ def _count(shape, dims):
     return math.prod(shape if dims is None else [shape[d] for d in dims])
 
 
-def _constant(array, like):
-    """A constant tensor (masks, weights) holding ``array`` in ``like``'s dtype."""
-    return Tensor._make(np.asarray(array).astype(like._data.dtype, copy=False))
-
-
 def _is_float(array):
     return _dtype.from_numpy_dtype(array.dtype).is_floating_point
 
@@ -94,83 +89,9 @@ def _as_vector(fn, input, *args, **kwargs):
     return result.reshape(())
 
 
-def _write_out(out, result, name):
-    """Honour ``out=``: copy ``result`` (a tensor or a tuple of tensors) into ``out`` and return it."""
-    if out is None:
-        return result
-    if isinstance(result, tuple):
-        if not isinstance(out, (tuple, list)) or len(out) != len(result):
-            raise TypeError(f"{name}(): argument 'out' must be a tuple of {len(result)} Tensors")
-        return type(result)(_write_one(o, r, name) for o, r in zip(out, result))
-    return _write_one(out, result, name)
-
-
-def _write_one(out, result, name):
-    if not isinstance(out, Tensor):
-        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
-    if grad_mode.is_grad_enabled() and (result.requires_grad or out.requires_grad):
-        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
-                           "but one of the arguments requires grad.")
-    if out.shape != result.shape:
-        if out.numel():
-            warnings.warn(f"An output with one or more elements was resized since it had shape {list(out.shape)}, "
-                          f"which does not match the required output shape {list(result.shape)}.", stacklevel=3)
-        out._data = np.empty(result.shape, dtype=out._data.dtype)
-    out._data[...] = result._data
-    out._bump_version()
-    return out
-
-
 # ----------------------------------------------------------------------------- linear building blocks
-# Private primitives for backward formulas. Each is linear in its tensor argument and
-# its backward is its adjoint, so formulas built from them differentiate to any order.
-
-class _Narrow(Primitive):
-    """``length`` entries along ``dim`` from ``start``; the adjoint of ``_Pad``."""
-
-    grad_fn_name = "NarrowBackward0"
-
-    @staticmethod
-    def forward(ctx, x, *, dim, start, length):
-        ctx.dim, ctx.before, ctx.after = dim, start, x.shape[dim] - start - length
-        return x[(slice(None),) * dim + (slice(start, start + length),)]
-
-    @staticmethod
-    def backward(ctx, grad):
-        return _Pad.apply(grad, dim=ctx.dim, before=ctx.before, after=ctx.after)
-
-
-class _Pad(Primitive):
-    """Zeros added before and after along ``dim``; the adjoint of ``_Narrow``."""
-
-    grad_fn_name = "ConstantPadNdBackward0"
-
-    @staticmethod
-    def forward(ctx, x, *, dim, before, after):
-        ctx.dim, ctx.before, ctx.length = dim, before, x.shape[dim]
-        widths = [(0, 0)] * x.ndim
-        widths[dim] = (before, after)
-        return array_module(x).pad(x, widths)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return _Narrow.apply(grad, dim=ctx.dim, start=ctx.before, length=ctx.length)
-
-
-class _Flip(Primitive):
-    """The entries along ``dim`` in reverse order (its own adjoint)."""
-
-    grad_fn_name = "FlipBackward0"
-
-    @staticmethod
-    def forward(ctx, x, *, dim):
-        ctx.dim = dim
-        return array_module(x).flip(x, axis=dim)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return _Flip.apply(grad, dim=ctx.dim)
-
+# Backward formulas here are built from linear ops (narrow, cat, flip, scatter_add and the
+# scan below), whose own gradients are linear again, so they differentiate to any order.
 
 class _LinearScan(Primitive):
     """``s[k] = b[k] + a[k] * s[k-1]`` along ``dim`` (``s[k+1]`` when ``reverse``), starting from 0.
@@ -209,55 +130,22 @@ def _shift(x, dim, step, fill=0.0):
     n = x.shape[dim]
     if n == 0:
         return x
-    start, before, after = (0, 1, 0) if step > 0 else (1, 0, 1)
-    moved = _Pad.apply(_Narrow.apply(x, dim=dim, start=start, length=n - 1), dim=dim, before=before, after=after)
-    if fill:
-        moved = moved + _constant(_edge_mask(x.shape, dim, last=step < 0) * fill, x)
-    return moved
-
-
-def _flip(x, dim):
-    return _Flip.apply(x, dim=dim)
+    edge_shape = list(x.shape)
+    edge_shape[dim] = 1
+    edge = constant(np.full(edge_shape, fill), x)
+    if step > 0:
+        return cat([edge, narrow(x, dim, 0, n - 1)], dim)
+    return cat([narrow(x, dim, 1, n - 1), edge], dim)
 
 
 def _reverse_cumsum(x, dim):
     """Sums from each position to the end along ``dim``."""
-    return _flip(cumsum(_flip(x, dim), dim), dim)
+    return flip(cumsum(flip(x, (dim,)), dim), (dim,))
 
 
-class _Gather(Primitive):
-    """``x`` read at ``index`` along ``dim``; the adjoint of ``_ScatterAdd``."""
-
-    grad_fn_name = "GatherBackward0"
-
-    @staticmethod
-    def forward(ctx, x, *, index, dim):
-        ctx.index, ctx.dim, ctx.shape = index, dim, x.shape
-        return array_module(x).take_along_axis(x, index, axis=dim)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return _ScatterAdd.apply(grad, index=ctx.index, dim=ctx.dim, shape=ctx.shape)
-
-
-class _ScatterAdd(Primitive):
-    """Zeros of ``shape`` with ``x`` added at ``index`` along ``dim`` (repeats add up)."""
-
-    grad_fn_name = "ScatterAddBackward0"
-
-    @staticmethod
-    def forward(ctx, x, *, index, dim, shape):
-        xp = array_module(x)
-        ctx.index, ctx.dim = index, dim
-        out = xp.zeros(shape, dtype=x.dtype)
-        where = list(xp.indices(index.shape, sparse=True))
-        where[dim] = index
-        xp.add.at(out, tuple(where), x)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        return _Gather.apply(grad, index=ctx.index, dim=ctx.dim)
+def _scatter_to(grad, index, dim, shape):
+    """Zeros of ``shape`` with ``grad`` added at the index array ``index`` along ``dim`` (repeats add up)."""
+    return scatter_add(Tensor._zeros(shape, grad.dtype), dim, Tensor._make(index), grad)
 
 
 # ----------------------------------------------------------------------------- sums and means
@@ -294,7 +182,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """
     dims = _reduction_dims(input, dim)
     x = _with_dtype(input, dtype)
-    return _write_out(out, Sum.apply(x, dims=dims, keepdim=keepdim, dtype=_sum_dtype(x, dtype)), "sum")
+    return write_out(out, Sum.apply(x, dims=dims, keepdim=keepdim, dtype=_sum_dtype(x, dtype)), "sum")
 
 
 class NanSum(Primitive):
@@ -309,7 +197,7 @@ class NanSum(Primitive):
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         kept = ~array_module(x._data).isnan(x._data)
-        return _restore_dims(grad, x.shape, ctx.dims, ctx.keepdim) * _constant(kept, grad)
+        return _restore_dims(grad, x.shape, ctx.dims, ctx.keepdim) * constant(kept, grad)
 
 
 def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
@@ -321,7 +209,7 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     x = _with_dtype(input, dtype)
     if not x.dtype.is_floating_point:
         return sum(x, dim, keepdim, out=out)
-    return _write_out(out, NanSum.apply(x, dims=_reduction_dims(x, dim), keepdim=keepdim), "nansum")
+    return write_out(out, NanSum.apply(x, dims=_reduction_dims(x, dim), keepdim=keepdim), "nansum")
 
 
 class Mean(Primitive):
@@ -359,7 +247,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     tensor([1.5000, 3.5000])
     """
     x = _float_for_mean("mean", input, dtype)
-    return _write_out(out, Mean.apply(x, dims=_reduction_dims(x, dim), keepdim=keepdim), "mean")
+    return write_out(out, Mean.apply(x, dims=_reduction_dims(x, dim), keepdim=keepdim), "mean")
 
 
 class NanMean(Primitive):
@@ -377,7 +265,7 @@ class NanMean(Primitive):
 
     @staticmethod
     def backward(ctx, grad):
-        return _restore_dims(grad, ctx.shape, ctx.dims, ctx.keepdim) * _constant(ctx.weights, grad)
+        return _restore_dims(grad, ctx.shape, ctx.dims, ctx.keepdim) * constant(ctx.weights, grad)
 
 
 def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
@@ -390,7 +278,7 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     if not x.dtype.is_floating_point:
         raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
                            f"{_type_word(x.dtype)}")
-    return _write_out(out, NanMean.apply(x, dims=_reduction_dims(x, dim), keepdim=keepdim), "nanmean")
+    return write_out(out, NanMean.apply(x, dims=_reduction_dims(x, dim), keepdim=keepdim), "nanmean")
 
 
 class SumToSize(Primitive):
@@ -415,7 +303,7 @@ def sum_to_size(self, *size):
     >>> ember.ones(2, 3).sum_to_size(1, 3)
     tensor([[2., 2., 2.]])
     """
-    shape = tuple(size[0]) if len(size) == 1 and not isinstance(size[0], int) else tuple(size)
+    shape = shape_arg(size, "sum_to_size")
     lead = self.ndim - len(shape)
     if lead < 0 or builtins.any(s != 1 and s != x for s, x in zip(shape, self.shape[lead:])):
         raise RuntimeError(f"size {{{', '.join(map(str, shape))}}} is not expandable to size "
@@ -448,7 +336,7 @@ class Prod(Primitive):
 def _products_of_others(x, dim):
     """For each entry, the product of the other entries along ``dim`` (no division, so zeros are fine)."""
     before = _shift(cumprod(x, dim), dim, 1, fill=1.0)
-    after = _flip(_shift(cumprod(_flip(x, dim), dim), dim, 1, fill=1.0), dim)
+    after = flip(_shift(cumprod(flip(x, (dim,)), dim), dim, 1, fill=1.0), (dim,))
     return before * after
 
 
@@ -461,15 +349,15 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
     if dim is None:
         if keepdim:
             raise TypeError("prod(): keepdim=True needs a dim; got keepdim without dim")
-        return _write_out(out, prod(input.reshape(-1), 0, dtype=dtype), "prod")
+        return write_out(out, prod(input.reshape(-1), 0, dtype=dtype), "prod")
     if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
         raise TypeError(f"prod(): argument 'dim' must be int, not {type(dim).__name__}")
     dim = wrap_dim(dim, input.ndim)
     if input.ndim == 0:
-        return _write_out(out, _as_vector(prod, input, 0, dtype=dtype), "prod")
+        return write_out(out, _as_vector(prod, input, 0, dtype=dtype), "prod")
     x = _with_dtype(input, dtype)
     result = Prod.apply(x, dim=dim, keepdim=keepdim, dtype=_sum_dtype(x, dtype))
-    return _write_out(out, result, "prod")
+    return write_out(out, result, "prod")
 
 
 class Cumsum(Primitive):
@@ -484,13 +372,18 @@ class Cumsum(Primitive):
         return _reverse_cumsum(grad, ctx.dim)
 
 
-def _scan_input(name, input, dim, dtype):
-    """Checks shared by the cumulative ops: the wrapped ``dim`` and the input in its compute dtype."""
+def _scan(op, name, input, dim, dtype, out):
+    """``cumsum``/``cumprod``: ``op`` along ``dim`` in the compute dtype (integers and bools accumulate in int64)."""
     dim = wrap_dim(dim, input.ndim)
     x = _with_dtype(input, dtype)
     if x.dtype is _dtype.bool and dtype is not None:
         raise NotImplementedError(f'"{name}_out_cpu" not implemented for \'Bool\'')
-    return dim, x
+    accumulation = _sum_dtype(x, dtype)
+    if x.ndim == 0:
+        result = op.apply(x.reshape(1), dim=0, dtype=accumulation).reshape(())
+    else:
+        result = op.apply(x, dim=dim, dtype=accumulation)
+    return write_out(out, result, name)
 
 
 def cumsum(input, dim, *, dtype=None, out=None):
@@ -499,10 +392,7 @@ def cumsum(input, dim, *, dtype=None, out=None):
     >>> ember.cumsum(ember.tensor([1, 2, 3]), dim=0)
     tensor([1, 3, 6])
     """
-    dim, x = _scan_input("cumsum", input, dim, dtype)
-    if x.ndim == 0:
-        return _write_out(out, _as_vector(cumsum, x, 0), "cumsum")
-    return _write_out(out, Cumsum.apply(x, dim=dim, dtype=_sum_dtype(x, dtype)), "cumsum")
+    return _scan(Cumsum, "cumsum", input, dim, dtype, out)
 
 
 class Cumprod(Primitive):
@@ -529,10 +419,7 @@ def cumprod(input, dim, *, dtype=None, out=None):
     >>> ember.cumprod(ember.tensor([1., 2., 3.]), dim=0)
     tensor([1., 2., 6.])
     """
-    dim, x = _scan_input("cumprod", input, dim, dtype)
-    if x.ndim == 0:
-        return _write_out(out, _as_vector(cumprod, x, 0), "cumprod")
-    return _write_out(out, Cumprod.apply(x, dim=dim, dtype=_sum_dtype(x, dtype)), "cumprod")
+    return _scan(Cumprod, "cumprod", input, dim, dtype, out)
 
 
 def _cumsum_(self, dim, *, dtype=None):
@@ -562,7 +449,7 @@ class CumulativeExtreme(Primitive):
 
     @staticmethod
     def backward(ctx, grad, _):
-        return _ScatterAdd.apply(grad, index=ctx.index, dim=ctx.dim, shape=ctx.shape)
+        return _scatter_to(grad, ctx.index, ctx.dim, ctx.shape)
 
 
 def _cumulative_extreme(name, input, dim, largest, out):
@@ -572,7 +459,7 @@ def _cumulative_extreme(name, input, dim, largest, out):
     else:
         values, indices = CumulativeExtreme.apply(input, dim=dim, largest=largest)
         result = getattr(return_types, name)((values, indices))
-    return _write_out(out, result, name)
+    return write_out(out, result, name)
 
 
 def cummax(input, dim, *, out=None):
@@ -606,7 +493,7 @@ class LogCumSumExp(Primitive):
         x, y = ctx.saved_tensors
         dim = ctx.dim
         # d/dx[k] = exp(x[k] - y[k]) * s[k], s[k] = grad[k] + exp(y[k] - y[k+1]) * s[k+1]: every exp <= 1
-        following = _shift(y, dim, -1) + y * _constant(_edge_mask(y.shape, dim, last=True), y)
+        following = _shift(y, dim, -1) + y * constant(_edge_mask(y.shape, dim, last=True), y)
         decay = (y - following).exp()
         return (x - y).exp() * _LinearScan.apply(decay, grad, dim=dim, reverse=True)
 
@@ -621,8 +508,8 @@ def logcumsumexp(input, dim, *, out=None):
     if not input.dtype.is_floating_point:
         raise NotImplementedError(f'"logcumsumexp_out_cpu" not implemented for \'{_type_word(input.dtype)}\'')
     if input.ndim == 0:
-        return _write_out(out, _as_vector(logcumsumexp, input, 0), "logcumsumexp")
-    return _write_out(out, LogCumSumExp.apply(input, dim=dim), "logcumsumexp")
+        return write_out(out, _as_vector(logcumsumexp, input, 0), "logcumsumexp")
+    return write_out(out, LogCumSumExp.apply(input, dim=dim), "logcumsumexp")
 
 
 # ----------------------------------------------------------------------------- variance and deviation
@@ -701,8 +588,17 @@ class Std(Primitive):
         grad = _restore_dims(grad, x.shape, ctx.dims, ctx.keepdim)
         y = _restore_dims(y, x.shape, ctx.dims, ctx.keepdim)
         zero = y._data == 0                  # a constant slice: PyTorch's gradient is 0 there
-        scale = grad * _constant(~zero, y) / (y + _constant(zero, y))
+        scale = grad * constant(~zero, y) / (y + constant(zero, y))
         return scale * _centered(x, ctx.dims) * _reciprocal(ctx.divisor)
+
+
+def _spread(op, name, input, dim, unbiased, keepdim, correction, with_mean=False):
+    """``Var`` or ``Std`` over ``var``'s arguments; with ``with_mean``, ``(that, the mean)`` as a plain tuple."""
+    dims, correction = _variance_args(name, input, dim, unbiased, correction)
+    result = op.apply(input, dims=dims, keepdim=keepdim, divisor=_divisor(name, input.shape, dims, correction))
+    if not with_mean:
+        return result
+    return result, Mean.apply(input, dims=dims, keepdim=keepdim)
 
 
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
@@ -711,9 +607,7 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=N
     >>> ember.var(ember.tensor([1., 2., 3., 4.]))
     tensor(1.6667)
     """
-    dims, correction = _variance_args("var", input, dim, unbiased, correction)
-    divisor = _divisor("var", input.shape, dims, correction)
-    return _write_out(out, Var.apply(input, dims=dims, keepdim=keepdim, divisor=divisor), "var")
+    return write_out(out, _spread(Var, "var", input, dim, unbiased, keepdim, correction), "var")
 
 
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
@@ -722,9 +616,7 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=N
     >>> ember.std(ember.tensor([1., 3.]))
     tensor(1.4142)
     """
-    dims, correction = _variance_args("std", input, dim, unbiased, correction)
-    divisor = _divisor("std", input.shape, dims, correction)
-    return _write_out(out, Std.apply(input, dims=dims, keepdim=keepdim, divisor=divisor), "std")
+    return write_out(out, _spread(Std, "std", input, dim, unbiased, keepdim, correction), "std")
 
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
@@ -733,10 +625,7 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     >>> ember.var_mean(ember.tensor([1., 3.]))
     (tensor(2.), tensor(2.))
     """
-    dims, correction = _variance_args("var_mean", input, dim, unbiased, correction)
-    divisor = _divisor("var_mean", input.shape, dims, correction)
-    return (Var.apply(input, dims=dims, keepdim=keepdim, divisor=divisor), Mean.apply(input, dims=dims,
-                                                                                     keepdim=keepdim))
+    return _spread(Var, "var_mean", input, dim, unbiased, keepdim, correction, with_mean=True)
 
 
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
@@ -745,10 +634,7 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     >>> ember.std_mean(ember.tensor([1., 3.]))
     (tensor(1.4142), tensor(2.))
     """
-    dims, correction = _variance_args("std_mean", input, dim, unbiased, correction)
-    divisor = _divisor("std_mean", input.shape, dims, correction)
-    return (Std.apply(input, dims=dims, keepdim=keepdim, divisor=divisor), Mean.apply(input, dims=dims,
-                                                                                     keepdim=keepdim))
+    return _spread(Std, "std_mean", input, dim, unbiased, keepdim, correction, with_mean=True)
 
 
 # ----------------------------------------------------------------------------- extremes
@@ -767,7 +653,7 @@ class SelectValue(Primitive):
         x, value = (t._data for t in ctx.saved_tensors)
         xp = array_module(x)
         chosen = (x == value) | (xp.isnan(x) & xp.isnan(value))
-        return grad * _constant(chosen / builtins.max(int(chosen.sum()), 1), grad)
+        return grad * constant(chosen / builtins.max(int(chosen.sum()), 1), grad)
 
 
 class SelectAlongDim(Primitive):
@@ -788,7 +674,7 @@ class SelectAlongDim(Primitive):
     def backward(ctx, grad, _):
         if not ctx.keepdim:
             grad = grad.unsqueeze(ctx.dim)
-        return _ScatterAdd.apply(grad, index=ctx.index, dim=ctx.dim, shape=ctx.shape)
+        return _scatter_to(grad, ctx.index, ctx.dim, ctx.shape)
 
 
 def _select_along(name, input, dim, keepdim, pick):
@@ -831,7 +717,7 @@ class _Extreme(Primitive):
         hit = x._data == _restore_dims(y, x.shape, ctx.dims, ctx.keepdim)._data
         with np.errstate(invalid="ignore", divide="ignore"):
             weights = hit / hit.sum(axis=ctx.dims, keepdims=True)
-        return _restore_dims(grad, x.shape, ctx.dims, ctx.keepdim) * _constant(weights, grad)
+        return _restore_dims(grad, x.shape, ctx.dims, ctx.keepdim) * constant(weights, grad)
 
 
 def _check_nonempty(name, input, dims):
@@ -858,7 +744,7 @@ def amax(input, dim=(), keepdim=False, *, out=None):
     >>> ember.amax(ember.tensor([[1, 5], [4, 2]]), dim=0)
     tensor([4, 5])
     """
-    return _write_out(out, _extreme_over("amax", input, dim, keepdim, True), "amax")
+    return write_out(out, _extreme_over("amax", input, dim, keepdim, True), "amax")
 
 
 def amin(input, dim=(), keepdim=False, *, out=None):
@@ -867,7 +753,7 @@ def amin(input, dim=(), keepdim=False, *, out=None):
     >>> ember.amin(ember.tensor([[1, 5], [4, 2]]), dim=1)
     tensor([1, 2])
     """
-    return _write_out(out, _extreme_over("amin", input, dim, keepdim, False), "amin")
+    return write_out(out, _extreme_over("amin", input, dim, keepdim, False), "amin")
 
 
 def aminmax(input, *, dim=None, keepdim=False, out=None):
@@ -886,36 +772,7 @@ def aminmax(input, *, dim=None, keepdim=False, out=None):
         raise IndexError(f"aminmax: Expected reduction dim {dims[0]} to have non-zero size.")
     low = _Extreme.apply(input, dims=dims, keepdim=keepdim, largest=False)
     high = _Extreme.apply(input, dims=dims, keepdim=keepdim, largest=True)
-    return _write_out(out, return_types.aminmax((low, high)), "aminmax")
-
-
-class _BinaryExtreme(Primitive):
-    """Elementwise maximum/minimum (used while the elementwise family has none); ties split the gradient."""
-
-    grad_fn_name = "MaximumBackward0"
-
-    @staticmethod
-    def forward(ctx, a, b, *, largest):
-        xp = array_module(a)
-        loses_a, loses_b = (a < b, a > b) if largest else (a > b, a < b)
-        tie = a == b
-        ctx.share_a = xp.where(tie, 0.5, xp.where(loses_a, 0.0, 1.0))
-        ctx.share_b = xp.where(tie, 0.5, xp.where(loses_b, 0.0, 1.0))
-        return (xp.maximum if largest else xp.minimum)(a, b)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return grad * _constant(ctx.share_a, grad), grad * _constant(ctx.share_b, grad)
-
-
-def _binary_extreme(name, input, other):
-    """``maximum``/``minimum``: the elementwise family's when it exists, else the private fallback."""
-    from . import elementwise
-    elementwise_op = getattr(elementwise, "maximum" if name == "max" else "minimum", None)
-    if elementwise_op is not None:
-        return elementwise_op(input, other)
-    (a, b), _ = promote_operands(input, other)
-    return _BinaryExtreme.apply(a, b, largest=name == "max")
+    return write_out(out, return_types.aminmax((low, high)), "aminmax")
 
 
 def _max_or_min(name, input, dim, keepdim, other, out):
@@ -925,17 +782,17 @@ def _max_or_min(name, input, dim, keepdim, other, out):
     if other is not None:
         if not isinstance(other, Tensor):
             raise TypeError(f"{name}(): argument 'other' must be Tensor, not {type(other).__name__}")
-        return _write_out(out, _binary_extreme(name, input, other), name)
+        return write_out(out, (maximum if name == "max" else minimum)(input, other), name)
     if dim is None:
         if keepdim:
             raise TypeError(f"{name}(): keepdim=True needs a dim; got keepdim without dim")
         _check_nonempty(name, input, None)
         pick = _whole_max if name == "max" else _whole_min
-        return _write_out(out, SelectValue.apply(input, pick=pick), name)
+        return write_out(out, SelectValue.apply(input, pick=pick), name)
     if isinstance(dim, float):
         raise TypeError(f"{name}(): argument 'dim' must be int or a Tensor (other), not float")
     pick = _first_max if name == "max" else _first_min
-    return _write_out(out, _select_along(name, input, dim, keepdim, pick), name)
+    return write_out(out, _select_along(name, input, dim, keepdim, pick), name)
 
 
 def _whole_max(x):
@@ -989,7 +846,7 @@ def argmax(input, dim=None, keepdim=False, *, out=None):
     >>> ember.argmax(ember.tensor([[1, 5], [4, 2]]), dim=1)
     tensor([1, 0])
     """
-    return _write_out(out, _arg_extreme("argmax", input, dim, keepdim), "argmax")
+    return write_out(out, _arg_extreme("argmax", input, dim, keepdim), "argmax")
 
 
 def argmin(input, dim=None, keepdim=False, *, out=None):
@@ -998,7 +855,7 @@ def argmin(input, dim=None, keepdim=False, *, out=None):
     >>> ember.argmin(ember.tensor([3, 1, 2]))
     tensor(1)
     """
-    return _write_out(out, _arg_extreme("argmin", input, dim, keepdim), "argmin")
+    return write_out(out, _arg_extreme("argmin", input, dim, keepdim), "argmin")
 
 
 def logsumexp(input, dim, keepdim=False, *, out=None):
@@ -1008,7 +865,7 @@ def logsumexp(input, dim, keepdim=False, *, out=None):
     tensor(0.6931)
     """
     x = as_float_input(input)
-    return _write_out(out, LogSumExp.apply(x, dims=_reduction_dims(x, dim), keepdim=keepdim), "logsumexp")
+    return write_out(out, LogSumExp.apply(x, dims=_reduction_dims(x, dim), keepdim=keepdim), "logsumexp")
 
 
 class LogSumExp(Primitive):
@@ -1088,9 +945,9 @@ def _median(name, input, dim, keepdim, out, skip_nan):
         if keepdim:
             raise TypeError(f"{name}(): keepdim=True needs a dim; got keepdim without dim")
         pick = _whole_nanmedian if skip_nan else _whole_median
-        return _write_out(out, SelectValue.apply(input, pick=pick), name)
+        return write_out(out, SelectValue.apply(input, pick=pick), name)
     pick = _nan_median_index if skip_nan else _plain_median_index
-    return _write_out(out, _select_along(name, input, dim, keepdim, pick), name)
+    return write_out(out, _select_along(name, input, dim, keepdim, pick), name)
 
 
 def median(input, dim=None, keepdim=False, *, out=None):
@@ -1131,28 +988,42 @@ def mode(input, dim=-1, keepdim=False, *, out=None):
     >>> ember.mode(ember.tensor([3, 1, 3, 2])).values
     tensor(3)
     """
-    return _write_out(out, _select_along("mode", input, dim, keepdim, _mode_index), "mode")
+    return write_out(out, _select_along("mode", input, dim, keepdim, _mode_index), "mode")
 
 
 # ----------------------------------------------------------------------------- norms
 
+def _p_norm_array(x, p, axis, keepdims):
+    """The ``p``-norm of array ``x`` over ``axis``: ``inf``/``-inf`` take the largest/smallest magnitude, 0 counts
+    the nonzero entries (shared with ``linalg.vector_norm`` and ``cdist``)."""
+    xp = array_module(x)
+    size = xp.abs(x)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if p == math.inf:
+            return xp.max(size, axis=axis, keepdims=keepdims, initial=0)
+        if p == -math.inf:
+            return xp.min(size, axis=axis, keepdims=keepdims)
+        if p == 0:
+            return (size != 0).sum(axis=axis, keepdims=keepdims).astype(x.dtype)
+        if p == 1:
+            return xp.sum(size, axis=axis, keepdims=keepdims)
+        if p == 2:
+            return xp.sqrt(xp.sum(size * size, axis=axis, keepdims=keepdims))
+        return xp.sum(size ** p, axis=axis, keepdims=keepdims) ** (1 / p)
+
+
 class Norm(Primitive):
+    """The ``p``-norm over ``dims`` (``norm`` and ``linalg.vector_norm``); half precision is computed in float32.
+
+    Tied extremes of the inf-norms share the gradient; see ``_norm_slope`` for the others.
+    """
+
+    grad_fn_name = "LinalgVectorNormBackward0"
+
     @staticmethod
     def forward(ctx, x, *, p, dims, keepdim):
-        xp = array_module(x)
-        size = xp.abs(x)
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            if p == math.inf or p == -math.inf:
-                result = (xp.amax if p > 0 else xp.amin)(size, axis=dims, keepdims=True)
-            elif p == 0:
-                result = (size != 0).sum(axis=dims, keepdims=True).astype(x.dtype)
-            elif p == 1:
-                result = xp.sum(size, axis=dims, keepdims=True)
-            elif p == 2:
-                result = xp.sqrt(xp.sum(size * size, axis=dims, keepdims=True))
-            else:
-                result = xp.sum(size ** p, axis=dims, keepdims=True) ** (1 / p)
-        result = _squeezed(result.astype(x.dtype, copy=False), x.shape, dims, keepdim)
+        work = x.astype(np.float32) if x.dtype.itemsize < 4 else x
+        result = array_module(x).asarray(_p_norm_array(work, p, dims, keepdim)).astype(x.dtype, copy=False)
         ctx.p, ctx.dims, ctx.keepdim = p, dims, keepdim
         ctx.save_for_backward(x, result)
         return result
@@ -1165,27 +1036,27 @@ class Norm(Primitive):
             return None
         grad = _restore_dims(grad, x.shape, ctx.dims, ctx.keepdim)
         y = _restore_dims(y, x.shape, ctx.dims, ctx.keepdim)
-        sign = _constant(np.sign(x._data), x)
+        sign = constant(np.sign(x._data), x)
         if p == 1:
             return grad * sign
         if math.isinf(p):
             hit = np.abs(x._data) == y._data
-            return grad * sign * _constant(hit / hit.sum(axis=ctx.dims, keepdims=True), x)
+            return grad * sign * constant(hit / np.maximum(hit.sum(axis=ctx.dims, keepdims=True), 1), x)
         return grad * _norm_slope(x, y, sign, p)
 
 
 def _norm_slope(x, y, sign, p):
     """d||x||_p / dx = sign(x) |x|^(p-1) / ||x||^(p-1), taken as 0 where PyTorch does (||x|| = 0, or x = 0, p < 1)."""
     y_zero = y._data == 0
-    y_safe = y + _constant(y_zero, y)
+    y_safe = y + constant(y_zero, y)
     if p == 2:
-        return x / y_safe * _constant(~y_zero, y)
+        return x / y_safe * constant(~y_zero, y)
     size = x * sign
     x_zero = x._data == 0
     if p < 1:
-        size = size + _constant(x_zero, x)
-    slope = sign * size ** (p - 1) / y_safe ** (p - 1) * _constant(~y_zero, y)
-    return slope * _constant(~x_zero, x) if p < 1 else slope
+        size = size + constant(x_zero, x)
+    slope = sign * size ** (p - 1) / y_safe ** (p - 1) * constant(~y_zero, y)
+    return slope * constant(~x_zero, x) if p < 1 else slope
 
 
 def _matrix_norm_dims(dim):
@@ -1210,7 +1081,7 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
         p = "fro"
     if isinstance(p, str):
         if p == "nuc":
-            return _write_out(out, _nuclear_norm(input, dim, keepdim, dtype), "norm")
+            return write_out(out, _nuclear_norm(input, dim, keepdim, dtype), "norm")
         if p != "fro":
             raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
         if dim is not None:
@@ -1221,16 +1092,13 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     if math.isinf(p) and (x.numel() == 0 if dims is None else builtins.any(x.shape[d] == 0 for d in dims)):
         raise RuntimeError("linalg.vector_norm cannot compute the inf norm on an empty tensor because the operation "
                            "does not have an identity")
-    return _write_out(out, Norm.apply(x, p=float(p), dims=dims, keepdim=keepdim), "norm")
+    return write_out(out, Norm.apply(x, p=float(p), dims=dims, keepdim=keepdim), "norm")
 
 
 def _nuclear_norm(input, dim, keepdim, dtype):
-    """``norm(p='nuc')`` is linear algebra: it goes to ``ember.linalg.matrix_norm`` when that exists."""
-    from .. import linalg
-    matrix_norm = getattr(linalg, "matrix_norm", None)
-    if matrix_norm is None:
-        raise NotImplementedError("norm(p='nuc') needs ember.linalg.matrix_norm, which this build does not have")
-    return matrix_norm(input, "nuc", dim=(-2, -1) if dim is None else dim, keepdim=keepdim, dtype=dtype)
+    """``norm(p='nuc')`` is linear algebra: ``ember.linalg.matrix_norm``."""
+    from .. import linalg  # it builds on this module, so it is imported when needed
+    return linalg.matrix_norm(input, "nuc", dim=(-2, -1) if dim is None else dim, keepdim=keepdim, dtype=dtype)
 
 
 # ----------------------------------------------------------------------------- logical reductions and counts
@@ -1247,7 +1115,7 @@ def all(input, dim=None, keepdim=False, *, out=None):
     >>> ember.all(ember.tensor([[True, False], [True, True]]), dim=1)
     tensor([False,  True])
     """
-    return _write_out(out, _logical(np.all, input, dim, keepdim), "all")
+    return write_out(out, _logical(np.all, input, dim, keepdim), "all")
 
 
 def any(input, dim=None, keepdim=False, *, out=None):
@@ -1256,7 +1124,7 @@ def any(input, dim=None, keepdim=False, *, out=None):
     >>> ember.any(ember.tensor([0, 0, 2]))
     tensor(True)
     """
-    return _write_out(out, _logical(np.any, input, dim, keepdim), "any")
+    return write_out(out, _logical(np.any, input, dim, keepdim), "any")
 
 
 def count_nonzero(input, dim=None):
@@ -1270,19 +1138,6 @@ def count_nonzero(input, dim=None):
 
 
 # ----------------------------------------------------------------------------- differences
-
-def _concatenate(parts, dim):
-    """Differentiable concatenation along ``dim``: each part zero-padded to full length, then summed."""
-    lengths = [part.shape[dim] for part in parts]
-    total = builtins.sum(lengths)
-    result = None
-    before = 0
-    for part, length in zip(parts, lengths):
-        padded = _Pad.apply(part, dim=dim, before=before, after=total - before - length)
-        result = padded if result is None else result + padded
-        before += length
-    return result
-
 
 def _check_diff_extra(input, extra, dim):
     if extra.ndim != input.ndim:
@@ -1309,20 +1164,17 @@ def diff(input, n=1, dim=-1, prepend=None, append=None, *, out=None):
     for extra in extras:
         _check_diff_extra(input, extra, dim)
     if n == 0 and not extras:
-        return _write_out(out, input.clone(), "diff")
+        return write_out(out, input.clone(), "diff")
     x = input
     if extras:
-        parts = [t for t in (prepend, input, append) if t is not None]
-        common = _dtype.result_type(*parts)
-        x = _concatenate([part._cast(common) for part in parts], dim)
+        x = cat([t for t in (prepend, input, append) if t is not None], dim)
     for _ in range(n):
         length = x.shape[dim]
         if length == 0:
             break
-        later = _Narrow.apply(x, dim=dim, start=1, length=length - 1)
-        earlier = _Narrow.apply(x, dim=dim, start=0, length=length - 1)
+        later, earlier = narrow(x, dim, 1, length - 1), narrow(x, dim, 0, length - 1)
         x = Tensor._make(later._data != earlier._data) if x.dtype is _dtype.bool else later - earlier
-    return _write_out(out, x, "diff")
+    return write_out(out, x, "diff")
 
 
 def _norm_method(self, p="fro", dim=None, keepdim=False, dtype=None):

@@ -7,7 +7,7 @@ Everything else (``flatten``, ``movedim``, ``split``, ``stack``, ``meshgrid``, .
 composition of these few primitives.
 """
 
-import operator
+import math
 import warnings
 
 import numpy as np
@@ -17,7 +17,7 @@ from .._device import array_module
 from .._tensor import Tensor, _type_word
 from ..autograd import grad_mode
 from ..autograd.function import Primitive
-from ._util import broadcast_shapes, wrap_dim, wrap_dims
+from ._util import as_int, broadcast_shapes, int_tuple, shape_arg, wrap_dim, wrap_dims, write_out
 
 __all__ = [
     "reshape", "flatten", "unflatten", "ravel", "broadcast_to", "broadcast_tensors",
@@ -32,38 +32,6 @@ __all__ = [
 
 # ----------------------------------------------------------------------------- argument helpers
 
-def _as_int(value, fn, name):
-    """``value`` as a Python int, or PyTorch's TypeError naming ``fn``'s argument."""
-    if isinstance(value, Tensor) and value.ndim == 0 and not value.dtype.is_floating_point:
-        return int(value.item())
-    try:
-        return operator.index(value)
-    except TypeError:
-        raise TypeError(f"{fn}(): argument '{name}' must be a tuple of ints, but found element of type "
-                        f"{type(value).__name__}") from None
-
-
-def _shape_arg(size, fn="view", name="size"):
-    """Accept ``f(2, 3)``, ``f((2, 3))`` and ``f([2, 3])`` alike."""
-    if len(size) == 1 and not isinstance(size[0], (int, np.integer, Tensor)):
-        size = size[0]
-    return tuple(_as_int(s, fn, name) for s in size)
-
-
-def _int_tuple(value, fn, name):
-    """An int or a sequence of ints as a tuple of ints."""
-    if isinstance(value, (int, np.integer)):
-        return (int(value),)
-    return tuple(_as_int(v, fn, name) for v in value)
-
-
-def _numel(shape):
-    n = 1
-    for s in shape:
-        n *= s
-    return n
-
-
 def _infer_size(shape, numel):
     """Resolve one ``-1`` in ``shape`` and check the element count, with PyTorch's messages."""
     if shape.count(-1) > 1:
@@ -71,7 +39,7 @@ def _infer_size(shape, numel):
     for s in shape:
         if s < -1:
             raise RuntimeError(f"invalid shape dimension {s}")
-    known = _numel(s for s in shape if s != -1)
+    known = math.prod(s for s in shape if s != -1)
     if -1 in shape:
         if known == 0:
             if numel == 0:
@@ -95,29 +63,6 @@ def _check_tensors(tensors, fn):
         if not isinstance(t, Tensor):
             raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
     return tensors
-
-
-def _write_out(out, result, fn):
-    """Honour an ``out=`` argument: PyTorch's checks, resizing, then a copy of ``result`` into ``out``."""
-    if out is None:
-        return result
-    if not isinstance(out, Tensor):
-        raise TypeError(f"{fn}(): argument 'out' must be Tensor, not {type(out).__name__}")
-    if grad_mode.is_grad_enabled() and (result.requires_grad or out.requires_grad):
-        raise RuntimeError(f"{fn}(): functions with out=... arguments don't support automatic differentiation, "
-                           "but one of the arguments requires grad.")
-    if not _dtype.can_cast(result.dtype, out.dtype):
-        raise TypeError(f"{fn}(): input types can't be cast to the desired output type {_type_word(out.dtype)}")
-    if out.shape != result.shape:
-        if out.numel():
-            warnings.warn(f"An output with one or more elements was resized since it had shape "
-                          f"{list(out.shape)}, which does not match the required output shape "
-                          f"{list(result.shape)}. This behavior is deprecated, and in a future release outputs "
-                          "will not be resized unless they have zero elements.", UserWarning, stacklevel=3)
-        out._data = array_module(out._data).empty(result.shape, dtype=out._data.dtype)
-    out._data[...] = result._data
-    out._bump_version()
-    return out
 
 
 # ----------------------------------------------------------------------------- new shapes for the same data
@@ -195,7 +140,7 @@ def view(self, *shape, dtype=None):
     """
     if dtype is not None or len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
         return _view_dtype(self, dtype if dtype is not None else shape[0])
-    shape = _infer_size(_shape_arg(shape, "view"), self.numel())
+    shape = _infer_size(shape_arg(shape, "view"), self.numel())
     return View.apply(self, shape=shape)
 
 
@@ -215,7 +160,7 @@ def reshape(input, *shape):
     tensor([[0, 1],
             [2, 3]])
     """
-    shape = _infer_size(_shape_arg(shape, "reshape", "shape"), input.numel())
+    shape = _infer_size(shape_arg(shape, "reshape", "shape"), input.numel())
     if shape == tuple(input.shape):
         return View.apply(input, shape=shape)
     try:
@@ -248,7 +193,7 @@ def flatten(input, start_dim=0, end_dim=-1):
     if start == end:
         return input
     shape = input.shape
-    return reshape(input, shape[:start] + (_numel(shape[start:end + 1]),) + shape[end + 1:])
+    return reshape(input, shape[:start] + (math.prod(shape[start:end + 1]),) + shape[end + 1:])
 
 
 def unflatten(input, dim, sizes):
@@ -260,7 +205,7 @@ def unflatten(input, dim, sizes):
     if input.ndim == 0:
         raise RuntimeError("unflatten: Dimension specified as 0 but tensor has no dimensions")
     dim = wrap_dim(dim, input.ndim)
-    sizes = _int_tuple(sizes, "unflatten", "sizes")
+    sizes = int_tuple(sizes, "unflatten", "sizes")
     if not sizes:
         raise RuntimeError("unflatten: sizes must be non-empty")
     try:
@@ -303,7 +248,7 @@ def expand(self, *sizes):
     tensor([[1, 1, 1],
             [2, 2, 2]])
     """
-    sizes = _shape_arg(sizes, "expand")
+    sizes = shape_arg(sizes, "expand")
     if len(sizes) < self.ndim:
         raise RuntimeError(f"expand(ember.{_type_word(self.dtype)}Tensor{{{list(self.shape)}}}, "
                            f"size={list(sizes)}): the number of sizes provided ({len(sizes)}) must be greater or "
@@ -379,7 +324,7 @@ def permute(input, *dims):
     >>> ember.zeros(2, 3, 4).permute(2, 0, 1).shape
     ember.Size([4, 2, 3])
     """
-    dims = _shape_arg(dims, "permute", "dims")
+    dims = shape_arg(dims, "permute", "dims")
     if len(dims) != input.ndim:
         raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
                            f"length of the desired ordering of dimensions i.e. input.dim() = {input.ndim} is "
@@ -498,8 +443,8 @@ def movedim(input, source, destination):
     >>> ember.zeros(2, 3, 4).movedim(0, -1).shape
     ember.Size([3, 4, 2])
     """
-    src = _int_tuple(source, "movedim", "source")
-    dst = _int_tuple(destination, "movedim", "destination")
+    src = int_tuple(source, "movedim", "source")
+    dst = int_tuple(destination, "movedim", "destination")
     if len(src) != len(dst):
         raise RuntimeError(f"movedim: Invalid source or destination dims: source ({list(src)} dims) should contain "
                            f"the same number of dims as destination ({list(dst)} dims)")
@@ -600,8 +545,12 @@ def atleast_3d(*tensors):
 
 # ----------------------------------------------------------------------------- slicing views
 
-class Select(Primitive):
-    """``x[key]`` for a key that selects one index along a dimension: a view."""
+class BasicIndex(Primitive):
+    """``x[key]`` for a key of ints, slices and None: a view; the gradient goes back into zeros of ``x``'s shape.
+
+    ``backward`` is a classmethod so that the subclasses below (PyTorch's names for
+    ``select`` and ``narrow``) come back as themselves in second derivatives.
+    """
 
     is_view = True
 
@@ -610,28 +559,21 @@ class Select(Primitive):
         ctx.shape, ctx.key = x.shape, key
         return x[key]
 
-    @staticmethod
-    def backward(ctx, grad):
-        return EmbedInZeros.apply(grad, shape=ctx.shape, key=ctx.key, view=Select)
+    @classmethod
+    def backward(cls, ctx, grad):
+        return EmbedInZeros.apply(grad, shape=ctx.shape, key=ctx.key, view=cls)
 
 
-class Slice(Primitive):
-    """``x[key]`` for a key that keeps a range along a dimension: a view."""
+class Select(BasicIndex):
+    """``BasicIndex`` with one index along a dimension (``select``, ``unbind``)."""
 
-    is_view = True
 
-    @staticmethod
-    def forward(ctx, x, *, key):
-        ctx.shape, ctx.key = x.shape, key
-        return x[key]
-
-    @staticmethod
-    def backward(ctx, grad):
-        return EmbedInZeros.apply(grad, shape=ctx.shape, key=ctx.key, view=Slice)
+class Slice(BasicIndex):
+    """``BasicIndex`` with a range along a dimension (``narrow``, ``split``, ``chunk``)."""
 
 
 class EmbedInZeros(Primitive):
-    """Zeros of ``shape`` with ``grad`` written at ``key``: the gradient of a slicing view (and its adjoint)."""
+    """Zeros of ``shape`` with ``grad`` written at ``key``: the gradient of a ``BasicIndex`` view (and its adjoint)."""
 
     @staticmethod
     def forward(ctx, grad, *, shape, key, view):
@@ -659,7 +601,7 @@ def select(input, dim, index):
     if input.ndim == 0:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
     dim = wrap_dim(dim, input.ndim)
-    index = _as_int(index, "select", "index")
+    index = as_int(index, "select", "index")
     size = input.shape[dim]
     if not -size <= index < size:
         raise IndexError(f"select(): index {index} out of range for tensor of size {list(input.shape)} at "
@@ -677,7 +619,7 @@ def narrow(input, dim, start, length):
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     if isinstance(start, Tensor) and (start.ndim != 0 or start.dtype.is_floating_point):
         raise RuntimeError("start must be an 0-dim integral Tensor.")
-    start, length = _as_int(start, "narrow", "start"), _as_int(length, "narrow", "length")
+    start, length = as_int(start, "narrow", "start"), as_int(length, "narrow", "length")
     if length < 0:
         raise RuntimeError("narrow(): length must be non-negative.")
     dim = wrap_dim(dim, input.ndim)
@@ -729,8 +671,8 @@ def split(tensor, split_size_or_sections, dim=0):
     [[0, 1], [2, 3], [4]]
     """
     if isinstance(split_size_or_sections, (list, tuple)):
-        return _split_with_sizes(tensor, _int_tuple(split_size_or_sections, "split", "split_size"), dim)
-    split_size = _as_int(split_size_or_sections, "split", "split_size")
+        return _split_with_sizes(tensor, int_tuple(split_size_or_sections, "split", "split_size"), dim)
+    split_size = as_int(split_size_or_sections, "split", "split_size")
     if tensor.ndim == 0:
         raise RuntimeError("split expects at least a 1-dimensional tensor")
     dim = wrap_dim(dim, tensor.ndim)
@@ -796,7 +738,7 @@ def tensor_split(input, indices_or_sections, dim=0):
         small, extra = divmod(size, int(spec))
         ends = np.cumsum([small + 1] * extra + [small] * (int(spec) - extra)).tolist()
         return _pieces(input, dim, zip([0] + ends[:-1], ends))
-    edges = [0] + list(_int_tuple(spec, "tensor_split", "indices")) + [size]
+    edges = [0] + list(int_tuple(spec, "tensor_split", "indices")) + [size]
     bounds = []
     for a, b in zip(edges[:-1], edges[1:]):
         start, stop, _ = slice(a, b).indices(size)
@@ -934,7 +876,7 @@ def diag(input, diagonal=0, *, out=None):
         result = Diagonal.apply(input, offset=int(diagonal), dim1=0, dim2=1).clone()
     else:
         raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.ndim}D")
-    return _write_out(out, result, "diag")
+    return write_out(out, result, "diag", check_cast=True)
 
 
 class ScatterAddFlat(Primitive):
@@ -944,7 +886,7 @@ class ScatterAddFlat(Primitive):
     def forward(ctx, g, *, index, shape):
         ctx.index = index
         xp = array_module(g)
-        sums = xp.bincount(index.reshape(-1), weights=g.reshape(-1), minlength=_numel(shape))
+        sums = xp.bincount(index.reshape(-1), weights=g.reshape(-1), minlength=math.prod(shape))
         return sums.astype(g.dtype).reshape(shape)
 
     @staticmethod
@@ -967,7 +909,7 @@ class GatherFlat(Primitive):
 
 def _positions(shape):
     """Each element's flat position, in an array of ``shape``: run a view on it to see where elements come from."""
-    return np.arange(_numel(shape)).reshape(shape)
+    return np.arange(math.prod(shape)).reshape(shape)
 
 
 def _unfold_view(x, dim, size, step):
@@ -1076,9 +1018,9 @@ def as_strided(input, size, stride, storage_offset=None):
     tensor([[0, 1],
             [1, 2]])
     """
-    size, stride = _int_tuple(size, "as_strided", "size"), _int_tuple(stride, "as_strided", "stride")
+    size, stride = int_tuple(size, "as_strided", "size"), int_tuple(stride, "as_strided", "stride")
     layout = _storage(input._data)[1]
-    offset = layout[2] if storage_offset is None else _as_int(storage_offset, "as_strided", "offset")
+    offset = layout[2] if storage_offset is None else as_int(storage_offset, "as_strided", "offset")
     if len(size) != len(stride):
         raise RuntimeError("mismatch in length of strides and shape")
     if any(s < 0 for s in stride):
@@ -1124,7 +1066,7 @@ def repeat(self, *repeats):
     """
     if not repeats:
         raise TypeError('repeat() missing 1 required positional arguments: "repeats"')
-    repeats = _shape_arg(repeats, "repeat", "repeats")
+    repeats = shape_arg(repeats, "repeat", "repeats")
     if len(repeats) < self.ndim:
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of "
                            "tensor")
@@ -1141,7 +1083,7 @@ def tile(input, dims):
     >>> ember.tile(ember.tensor([1, 2]), (2,))
     tensor([1, 2, 1, 2])
     """
-    dims = _int_tuple(dims, "tile", "dims")
+    dims = int_tuple(dims, "tile", "dims")
     return repeat(input, (1,) * (input.ndim - len(dims)) + dims)
 
 
@@ -1151,7 +1093,7 @@ def _tile_method(self, *dims):
     >>> ember.tensor([1, 2]).tile(2)
     tensor([1, 2, 1, 2])
     """
-    return tile(self, _shape_arg(dims, "tile", "dims"))
+    return tile(self, shape_arg(dims, "tile", "dims"))
 
 
 class RepeatInterleave(Primitive):
@@ -1262,7 +1204,7 @@ def _flip_method(self, *dims):
     >>> ember.tensor([1, 2]).flip(0)
     tensor([2, 1])
     """
-    return flip(self, _shape_arg(dims, "flip", "dims"))
+    return flip(self, shape_arg(dims, "flip", "dims"))
 
 
 def fliplr(input):
@@ -1307,8 +1249,8 @@ def roll(input, shifts, dims=None):
     >>> ember.roll(ember.tensor([1, 2, 3]), 1)
     tensor([3, 1, 2])
     """
-    shifts = _int_tuple(shifts, "roll", "shifts")
-    dims = () if dims is None else _int_tuple(dims, "roll", "dims")
+    shifts = int_tuple(shifts, "roll", "shifts")
+    dims = () if dims is None else int_tuple(dims, "roll", "dims")
     if not shifts:
         raise RuntimeError("`shifts` required")
     if not dims and len(shifts) == 1:
@@ -1328,7 +1270,7 @@ def rot90(input, k=1, dims=(0, 1)):
     tensor([[2, 4],
             [1, 3]])
     """
-    dims = _int_tuple(dims, "rot90", "dims")
+    dims = int_tuple(dims, "rot90", "dims")
     if len(dims) != 2:
         raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
     if input.ndim < 2:
@@ -1405,7 +1347,7 @@ def cat(tensors, dim=0, *, out=None):
         dim = 0
     result_dtype = _dtype.result_type(*tensors)
     promoted = [t._cast(result_dtype) for t in tensors]
-    return _write_out(out, Cat.apply(*promoted, dim=dim, skip=skip), "cat")
+    return write_out(out, Cat.apply(*promoted, dim=dim, skip=skip), "cat", check_cast=True)
 
 
 concat = concatenate = cat
@@ -1501,7 +1443,7 @@ class Triu(Primitive):
 def _triangle(op, name, input, diagonal, out):
     if input.ndim < 2:
         raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
-    return _write_out(out, op.apply(input, diagonal=_as_int(diagonal, name, "diagonal")), name)
+    return write_out(out, op.apply(input, diagonal=as_int(diagonal, name, "diagonal")), name, check_cast=True)
 
 
 def tril(input, diagonal=0, *, out=None):
@@ -1590,7 +1532,7 @@ def split_with_sizes(input, split_sizes, dim=0):
     >>> [p.tolist() for p in ember.split_with_sizes(ember.arange(5), [2, 3])]
     [[0, 1], [2, 3, 4]]
     """
-    return _split_with_sizes(input, _int_tuple(split_sizes, "split_with_sizes", "split_sizes"), dim)
+    return _split_with_sizes(input, int_tuple(split_sizes, "split_with_sizes", "split_sizes"), dim)
 
 
 class UnsafeSlice(Slice):
@@ -1742,7 +1684,7 @@ def _resized(x, shape):
     """``x``'s memory read contiguously from its first element as ``shape``; memory it lacks is new (zeros)."""
     storage, layout = _storage(x)
     start, available = layout[2], layout[3] - layout[2]
-    count = _numel(shape)
+    count = math.prod(shape)
     if count <= available:
         return storage[start:start + count].reshape(shape)
     grown = array_module(x).zeros(count, dtype=x.dtype)
@@ -1760,7 +1702,7 @@ def resize_(self, *sizes, memory_format=None):
     tensor([[0, 1],
             [2, 3]])
     """
-    sizes = _shape_arg(sizes, "resize_", "size")
+    sizes = shape_arg(sizes, "resize_", "size")
     for s in sizes:
         if s < 0:
             raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(sizes)}")
@@ -1833,9 +1775,9 @@ def _copying(name, view_fn, example, shows):
         if isinstance(result, tuple):
             copies = tuple(piece.clone() for piece in result)
             if out is not None:
-                copies = tuple(_write_out(o, c, name) for o, c in zip(out, copies))
+                copies = tuple(write_out(o, c, name, check_cast=True) for o, c in zip(out, copies))
             return copies
-        return _write_out(out, result.clone(), name)
+        return write_out(out, result.clone(), name, check_cast=True)
     op.__name__ = op.__qualname__ = name
     op.__doc__ = (f"A copy of ``{name[:-len('_copy')]}`` of ``input``, in new memory (never a view).\n\n"
                   f"    >>> {example}\n    {shows}\n    ")

@@ -15,13 +15,12 @@ import numpy as np
 
 from .. import _dtype, return_types
 from .._creation import linspace
-from .._device import array_module
 from .._tensor import Tensor, _type_word
 from ..autograd.function import Primitive
-from ._util import broadcast_shapes, check_tensor, wrap_dim
+from ._util import broadcast_shapes, c_type_name, check_tensor, check_tensor_args, constant, wrap_dim
 from .elementwise import _inplace, _into
 from .indexing import NoDerivative, where
-from .reduction import norm
+from .reduction import _norm_slope, _p_norm_array, norm
 
 __all__ = ["cov", "corrcoef", "quantile", "nanquantile", "histc", "histogram", "cdist", "dist", "renorm",
            "trapezoid", "trapz", "cumulative_trapezoid"]
@@ -320,8 +319,8 @@ def _histogram_edges(input, bins, range):
 
 
 def _dtype_c_name(d):
-    return {"float32": "float", "float64": "double", "float16": "c10::Half", "bfloat16": "c10::BFloat16"}.get(
-        d.name, _type_word(d))
+    """How histogram's messages name a dtype: the C++ name of a float type, else the scalar type name."""
+    return c_type_name(d) if d.is_floating_point else _type_word(d)
 
 
 def histogram(input, bins, *, range=None, weight=None, density=False, out=None):
@@ -369,47 +368,17 @@ _COMPUTE_MODES = {"use_mm_for_euclid_dist_if_necessary": 0, "use_mm_for_euclid_d
                   "donot_use_mm_for_euclid_dist": 2}
 
 
-def _pnorm_last(xp, diff, p):
-    """The p-norm over the last axis of an array of differences (p = 0 counts nonzeros)."""
-    size = xp.abs(diff)
-    if p == 0:
-        return (size != 0).sum(axis=-1).astype(diff.dtype)
-    if p == 1:
-        return size.sum(axis=-1)
-    if p == 2:
-        return xp.sqrt((size * size).sum(axis=-1))
-    if math.isinf(p):
-        return size.max(axis=-1, initial=0)
-    return (size ** p).sum(axis=-1) ** (1 / p)
-
-
-def _constant(array, dtype):
-    return Tensor._make(array.astype(dtype, copy=False))
-
-
 def _distance_slope(diff, dist, p):
-    """d dist / d diff for ``dist = ||diff||_p``, with PyTorch's zeros where that is undefined.
+    """d dist / d diff for ``dist = ||diff||_p``, with PyTorch's zeros where that is undefined (see ``_norm_slope``).
 
-    At a zero distance (and, for p < 1, at a zero difference) the slope is 0; for the
-    inf-norm every coordinate that reaches the maximum gets the whole gradient.
+    For the inf-norm every coordinate that reaches the maximum gets the whole gradient.
     """
-    dtype = diff._data.dtype
-    sign = _constant(np.sign(diff._data), dtype)
+    sign = constant(np.sign(diff._data), diff)
     if p == 1:
         return sign
     if math.isinf(p):
-        return sign * _constant(np.abs(diff._data) == dist._data, dtype)
-    zero_dist = dist._data == 0
-    safe_dist = dist + _constant(zero_dist, dtype)
-    alive = _constant(~zero_dist, dtype)
-    if p == 2:
-        return diff / safe_dist * alive
-    size = diff * sign
-    if p < 1:
-        zero_diff = diff._data == 0
-        size = size + _constant(zero_diff, dtype)
-        alive = alive * _constant(~zero_diff, dtype)
-    return sign * size ** (p - 1) / safe_dist ** (p - 1) * alive
+        return sign * constant(np.abs(diff._data) == dist._data, diff)
+    return _norm_slope(diff, dist, sign, p)
 
 
 class Cdist(Primitive):
@@ -420,7 +389,7 @@ class Cdist(Primitive):
         ctx.p = p
         diff = x1[..., :, None, :] - x2[..., None, :, :]
         with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-            result = _pnorm_last(array_module(x1), diff, p).astype(x1.dtype, copy=False)
+            result = _p_norm_array(diff, p, -1, False).astype(x1.dtype, copy=False)
         ctx.save_for_backward(x1, x2, result)
         return result
 
@@ -469,8 +438,7 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     >>> ember.cdist(ember.tensor([[0., 0.]]), ember.tensor([[3., 4.], [1., 0.]]))
     tensor([[5., 1.]])
     """
-    check_tensor(x1, "x1", "cdist")
-    check_tensor(x2, "x2", "cdist")
+    check_tensor_args("cdist", x1=x1, x2=x2)
     if compute_mode not in _COMPUTE_MODES:
         raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
     p = float(p)
@@ -491,8 +459,7 @@ def dist(input, other, p=2):
     >>> ember.dist(ember.tensor([0., 0.]), ember.tensor([3., 4.]))
     tensor(5.)
     """
-    check_tensor(input, "input", "dist")
-    check_tensor(other, "other", "dist")
+    check_tensor_args("dist", input=input, other=other)
     for t in (input, other):
         if not t.dtype.is_floating_point:
             raise RuntimeError(f"norm(): input dtype should be either floating point or complex. Got "

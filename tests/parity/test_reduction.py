@@ -149,6 +149,13 @@ def test_scans(op, shape, dim):
     parity(lambda m, t: getattr(t, op)(dim=dim), randn(*shape))
 
 
+@pytest.mark.parametrize("op", ["cumsum", "cumprod"])
+@pytest.mark.parametrize("shape", [(), (3,)])
+def test_scans_with_integer_dtype(op, shape):
+    parity(lambda m, t: getattr(m, op)(t, 0, dtype=m.int32), randint(-3, 4, *shape, dtype=np.int32))
+    parity(lambda m, t: getattr(m, op)(t, 0), randint(-3, 4, *shape, dtype=np.int32))
+
+
 @pytest.mark.parametrize("op", ["cumsum", "cumprod", "logcumsumexp", "cummax", "cummin"])
 def test_scans_noncontiguous(op):
     parity(lambda m, t: getattr(m, op)(t, 0), noncontiguous(randn(4, 3)))
