@@ -444,53 +444,69 @@ class Primitive(Function):
         if cls.is_view:
             outputs[0]._become_view_of(args[0], cls, attrs)
         if record and grad_mode._local.enabled:
-            _record(ctx, args, arrays, outputs)
+            _record(ctx, args, outputs)
         return outputs if several else outputs[0]
 
 
-def _record(ctx, args, arrays, outputs):
-    """Link a Primitive's node into the graph: edges to its inputs, outputs pointing at it, saved tensors."""
-    edges = tuple(_edge(a) if isinstance(a, Tensor) and a._requires_grad else _NONE_EDGE for a in args)
-    ctx.next_functions = edges
-    ctx.needs_input_grad = tuple(edge is not _NONE_EDGE for edge in edges)
-    metas = []
-    for i, out in enumerate(outputs):
-        data = out._data
-        dtype = _BY_NUMPY[data.dtype]
-        if dtype.is_floating_point:
-            out._grad_fn = ctx
-            out._output_nr = i
-            out._requires_grad = True
-        metas.append((data.shape, dtype))
-    ctx._output_meta = metas
+def _record(ctx, args, outputs):
+    """Link a Primitive's node into the graph: edges to its inputs, outputs pointing at it, saved tensors.
+
+    This runs for every recorded op, so it is written with plain loops (cheaper than
+    generator expressions) and a separate path for the usual single output.
+    """
+    edges = []
+    needs = []
+    for a in args:
+        if isinstance(a, Tensor) and a._requires_grad:
+            edges.append(_edge(a))
+            needs.append(True)
+        else:
+            edges.append(_NONE_EDGE)
+            needs.append(False)
+    ctx.next_functions = tuple(edges)
+    ctx.needs_input_grad = tuple(needs)
+    if len(outputs) == 1:
+        ctx._output_meta = (_link_output(ctx, outputs[0], 0),)
+    else:
+        ctx._output_meta = tuple(_link_output(ctx, out, i) for i, out in enumerate(outputs))
     if ctx._saved_raw is not None:
-        ctx._saved = _resolve_saved(ctx, ctx._saved_raw, args, arrays, outputs)
+        ctx._saved = _resolve_saved(ctx, ctx._saved_raw, args, outputs)
         ctx._saved_raw = None
     if _anomaly_state["enabled"]:
         ctx._anomaly_trace = capture_stack()
 
 
-def _resolve_saved(ctx, raw, args, arrays, outputs):
+def _link_output(ctx, out, output_nr):
+    """Make a floating-point output the ``output_nr``-th result of ``ctx``; its (shape, dtype) for the engine."""
+    data = out._data
+    dtype = _BY_NUMPY[data.dtype]
+    if dtype.is_floating_point:
+        out._grad_fn = ctx
+        out._output_nr = output_nr
+        out._requires_grad = True
+    return (data.shape, dtype)
+
+
+def _resolve_saved(ctx, raw, args, outputs):
     """Turn the arrays a primitive saved into saved entries (inputs and outputs keep their graph)."""
     saved = []
     for item in raw:
         if item is None:
             saved.append((None, 0, None))
             continue
-        entry = None
-        for a, arr in zip(args, arrays):
-            if arr is item and arr is not a:         # the array of a Tensor argument
-                entry = (a, a._version, None)
+        for a in args:
+            if isinstance(a, Tensor) and a._data is item:
+                box = a._version_box
+                saved.append((a, box[0] if box is not None else 0, None))
                 break
-        if entry is None:
+        else:
             for i, out in enumerate(outputs):
                 if out._data is item:
-                    entry = _save_entry(out, ctx, i)
+                    saved.append(_save_entry(out, ctx, i))
                     break
             else:
                 tensor = item if isinstance(item, Tensor) else Tensor._make(item)
-                entry = (tensor, tensor._version, None)
-        saved.append(entry)
+                saved.append((tensor, tensor._version, None))
     return tuple(saved)
 
 
