@@ -121,7 +121,7 @@ class BackwardNode:
     def _run_backward(self, grads):
         """Call the Function's backward on ``grads`` (one per output); one gradient per input."""
         forward_cls = self._forward_cls
-        if self.materialize_grads:
+        if self.materialize_grads and (len(grads) != 1 or grads[0] is None):
             grads = tuple(g if g is not None else _zeros_like_meta(meta)
                           for g, meta in zip(grads, self._output_meta))
         result = forward_cls.backward(self, *grads)
