@@ -171,7 +171,7 @@ def _leaf_dtype(value, found):
     if isinstance(value, np.ndarray):        # 0-dim
         return _dtype.from_numpy_dtype(value.dtype)
     if isinstance(value, (str, bytes)):
-        raise ValueError(f"too many dimensions '{type(value).__name__}'")
+        raise TypeError(f"new(): invalid data type '{type(value).__name__}'")
     if isinstance(value, (bool, int, float)):  # subclasses of the Python scalars
         return _dtype.scalar_dtype(bool(value) if isinstance(value, bool) else
                                    int(value) if isinstance(value, int) else float(value))
@@ -209,6 +209,16 @@ def _leading_shape(data):
             break
         data = data[0]
     return shape
+
+
+def _check_first_leaf(data, shape):
+    """PyTorch reads a string met on the leading path as one more dimension: ValueError, not TypeError."""
+    for _ in shape:
+        if isinstance(data, np.ndarray) or not len(data):
+            return
+        data = data[0]
+    if isinstance(data, (str, bytes)):
+        raise ValueError(f"too many dimensions '{type(data).__name__}'")
 
 
 def _walk(data, shape, dim, found):
@@ -256,6 +266,7 @@ def _array_from_data(data, dtype):
     found = []
     if _is_sequence(data):
         shape = _leading_shape(data)
+        _check_first_leaf(data, shape)
         inferred = _walk(data, shape, 0, found) if shape and shape[0] else None
     else:
         inferred = _leaf_dtype(data, found)

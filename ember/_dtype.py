@@ -122,6 +122,8 @@ def to_dtype(value):
         return int64
     if value is _builtin_bool:
         return bool
+    if isinstance(value, str):      # np.dtype would read 'float32'; PyTorch refuses names
+        raise TypeError(f"argument 'dtype' must be ember.dtype, not str ({value!r})")
     try:
         return from_numpy_dtype(np.dtype(value))
     except TypeError:
@@ -262,4 +264,6 @@ class iinfo:
 
 def is_floating_point(input):
     """True when ``input`` has a floating-point dtype."""
+    if not hasattr(input, "_data"):
+        raise TypeError(f"is_floating_point(): argument 'input' must be Tensor, not {type(input).__name__}")
     return input.dtype.is_floating_point

@@ -269,11 +269,12 @@ class Tensor:
                 raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
                                 f"{type(value).__name__}")
             if value.shape != self.shape:
-                raise RuntimeError(f"assigned grad has data of a different size: expected {list(self.shape)}, "
-                                   f"got {list(value.shape)}")
+                raise RuntimeError(f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor of "
+                                   f"size '{list(self.shape)}'. Please ensure that the gradient and the tensor are "
+                                   "the same size")
             if value.dtype != self.dtype:
-                raise RuntimeError(f"assigned grad has data of a different type: expected {self.dtype}, "
-                                   f"got {value.dtype}")
+                raise RuntimeError(f"attempting to assign a gradient with dtype '{value.dtype.name}' to a tensor "
+                                   f"with dtype '{self.dtype.name}'. The gradient must match the tensor's dtype.")
         self._grad = value
 
     @grad.deleter
@@ -311,7 +312,7 @@ class Tensor:
         """Turn a possibly negative ``dim`` into an index, with PyTorch's IndexError when out of range."""
         ndim = self._data.ndim if ndim is None else ndim
         if not isinstance(dim, (int, np.integer)) or isinstance(dim, bool):
-            raise TypeError(f"dim must be an int, got {type(dim).__name__}")
+            raise TypeError(f"argument 'dim' must be int, not {type(dim).__name__}")
         limit = max(ndim, 1)
         if not -limit <= dim < limit:
             raise IndexError(f"Dimension out of range (expected to be in range of [{-limit}, {limit - 1}], "

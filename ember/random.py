@@ -22,7 +22,7 @@ from ._creation import _finish, _sizes, zeros_like
 from ._device import check_available, to_device
 from ._tensor import Tensor, _type_word
 from .autograd.function import Primitive
-from .ops._util import broadcast_shapes
+from .ops._util import broadcast_shapes, check_tensor
 
 __all__ = ["Generator", "default_generator", "manual_seed", "seed", "initial_seed", "get_rng_state",
            "set_rng_state", "rand", "randn", "randint", "randperm", "normal", "bernoulli", "multinomial",
@@ -410,6 +410,7 @@ def bernoulli(input, p=None, *, generator=None, out=None):
     >>> ember.bernoulli(ember.tensor([0.0, 1.0]))
     tensor([0., 1.])
     """
+    check_tensor(input, "input", "bernoulli")
     rng = _numpy_generator(generator)
     if p is not None:
         _check_p(p, "bernoulli_")
@@ -471,6 +472,7 @@ def poisson(input, generator=None):
     >>> ember.poisson(ember.zeros(2))
     tensor([0., 0.])
     """
+    check_tensor(input, "input", "poisson")
     _require_float(input.dtype, "poisson_cpu")
     if (input._data < 0).any():
         raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")

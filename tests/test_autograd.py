@@ -854,3 +854,14 @@ def test_gradcheck_input_checks():
 def test_gradcheck_with_non_differentiable_output():
     x = ember.tensor(randn(3), requires_grad=True)
     assert ember.autograd.gradcheck(lambda a: (a * 2, a.detach() * 3), (x,))
+
+
+@pytest.mark.parametrize("name", ["exp", "exp2", "expm1", "sqrt", "rsqrt", "reciprocal", "tan", "tanh", "sigmoid",
+                                  "relu"])
+def test_second_derivatives_of_0dim_outputs_saved_for_backward(name):
+    # Ops whose backward reuses their own output: a 0-dim result reaches the engine as a
+    # NumPy scalar, and must still be saved as the output (so double backward sees its graph).
+    x = ember.tensor(0.7, dtype=ember.float64, requires_grad=True)
+    assert ember.autograd.gradgradcheck(lambda t: getattr(ember, name)(t) * 2, (x,))
+    (g,) = ember.autograd.grad(getattr(ember, name)(x) ** 2, x, create_graph=True)
+    assert g.requires_grad

@@ -444,11 +444,11 @@ class Primitive(Function):
         if cls.is_view:
             outputs[0]._become_view_of(args[0], cls, attrs)
         if record and grad_mode._local.enabled:
-            _record(ctx, args, outputs)
+            _record(ctx, args, outputs, result if several else (result,))
         return outputs if several else outputs[0]
 
 
-def _record(ctx, args, outputs):
+def _record(ctx, args, outputs, raw_outputs):
     """Link a Primitive's node into the graph: edges to its inputs, outputs pointing at it, saved tensors.
 
     This runs for every recorded op, so it is written with plain loops (cheaper than
@@ -470,7 +470,7 @@ def _record(ctx, args, outputs):
     else:
         ctx._output_meta = tuple(_link_output(ctx, out, i) for i, out in enumerate(outputs))
     if ctx._saved_raw is not None:
-        ctx._saved = _resolve_saved(ctx, ctx._saved_raw, args, outputs)
+        ctx._saved = _resolve_saved(ctx, ctx._saved_raw, args, outputs, raw_outputs)
         ctx._saved_raw = None
     if _anomaly_state["enabled"]:
         ctx._anomaly_trace = capture_stack()
@@ -487,8 +487,12 @@ def _link_output(ctx, out, output_nr):
     return (data.shape, dtype)
 
 
-def _resolve_saved(ctx, raw, args, outputs):
-    """Turn the arrays a primitive saved into saved entries (inputs and outputs keep their graph)."""
+def _resolve_saved(ctx, raw, args, outputs, raw_outputs):
+    """Turn the arrays a primitive saved into saved entries (inputs and outputs keep their graph).
+
+    Outputs are recognised by the object forward returned (``raw_outputs``): a 0-dim
+    result may be a NumPy scalar that the output Tensor holds as a new 0-dim array.
+    """
     saved = []
     for item in raw:
         if item is None:
@@ -500,9 +504,9 @@ def _resolve_saved(ctx, raw, args, outputs):
                 saved.append((a, box[0] if box is not None else 0, None))
                 break
         else:
-            for i, out in enumerate(outputs):
-                if out._data is item:
-                    saved.append(_save_entry(out, ctx, i))
+            for i, returned in enumerate(raw_outputs):
+                if returned is item:
+                    saved.append(_save_entry(outputs[i], ctx, i))
                     break
             else:
                 tensor = item if isinstance(item, Tensor) else Tensor._make(item)

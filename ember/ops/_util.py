@@ -87,6 +87,40 @@ def as_int(value, fn, name):
                         f"{type(value).__name__}") from None
 
 
+def int_arg(value, fn, name):
+    """``value`` as a Python int, or PyTorch's TypeError when argument ``name`` of ``fn`` is not an integer.
+
+    Floats are refused rather than truncated (``diag(x, 1.5)`` is an error), as are bools.
+    """
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return int(value)
+    if isinstance(value, Tensor) and value.ndim == 0 and not value.dtype.is_floating_point and \
+            value.dtype.name != "bool":
+        return int(value.item())
+    raise TypeError(f"{fn}(): argument '{name}' must be int, not {type(value).__name__}")
+
+
+def float_arg(value, fn, name, optional=False):
+    """``value`` as a Python number, or PyTorch's TypeError when argument ``name`` of ``fn`` is not one.
+
+    With ``optional``, None passes through (PyTorch's ``float?`` arguments).
+    """
+    if value is None and optional:
+        return None
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return value
+    if isinstance(value, Tensor) and value.numel() == 1:
+        return value.item()
+    raise TypeError(f"{fn}(): argument '{name}' must be float, not {type(value).__name__}")
+
+
+def bool_arg(value, fn, name):
+    """``value`` itself, or PyTorch's TypeError when argument ``name`` of ``fn`` is not a Python bool."""
+    if value is True or value is False:
+        return value
+    raise TypeError(f"{fn}(): argument '{name}' must be bool, not {type(value).__name__}")
+
+
 def shape_arg(size, fn="view", name="size"):
     """A shape given as ``f(2, 3)``, ``f((2, 3))`` or ``f([2, 3])``, as a tuple of ints."""
     if len(size) == 1 and not isinstance(size[0], (int, np.integer, Tensor)):
@@ -105,7 +139,7 @@ def wrap_dim(dim, ndim):
     """A non-negative dimension index, or PyTorch's IndexError when ``dim`` is out of range."""
     limit = max(ndim, 1)
     if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
-        raise TypeError(f"dim must be an int, got {type(dim).__name__}")
+        raise TypeError(f"argument 'dim' must be int, not {type(dim).__name__}")
     if not -limit <= dim < limit:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-limit}, {limit - 1}], but got "
                          f"{dim})")
@@ -118,32 +152,52 @@ def wrap_dims(dims, ndim):
         return None
     if isinstance(dims, (int, np.integer)):
         dims = (dims,)
+    if not isinstance(dims, (tuple, list)):
+        raise TypeError(f"argument 'dim' must be tuple of ints, not {type(dims).__name__}")
+    for position, d in enumerate(dims):
+        if isinstance(d, bool) or not isinstance(d, (int, np.integer)):
+            raise TypeError(f"argument 'dim' must be tuple of ints, but found element of type {type(d).__name__} "
+                            f"at pos {position}")
     out = tuple(wrap_dim(d, ndim) for d in dims)
     if len(set(out)) != len(out):
-        raise RuntimeError(f"dim {out} appears multiple times in the list of dims")
+        repeated = next(d for d in out if out.count(d) > 1)
+        raise RuntimeError(f"dim {repeated} appears multiple times in the list of dims")
     return tuple(sorted(out))
 
 
 def broadcast_shapes(*shapes):
     """The shape that ``shapes`` broadcast to, or PyTorch's RuntimeError naming the clash.
 
+    Shapes are folded in pairwise from the left and compared from the trailing dimension,
+    as PyTorch does, so the message names the same sizes and dimension as PyTorch's.
+
     >>> ember.broadcast_shapes((3, 1), (1, 4))
     ember.Size([3, 4])
     """
     from .._tensor import Size
-    ndim = max((len(s) for s in shapes), default=0)
-    result = [1] * ndim
-    for index, shape in enumerate(shapes):
-        for i, size in enumerate(shape):
-            dim = ndim - len(shape) + i
+    result = ()
+    for shape in shapes:
+        for size in shape:
             if size < 0:
                 raise RuntimeError(f"Trying to create tensor with negative dimension {size}: {list(shape)}")
-            if result[dim] == 1:
-                result[dim] = size
-            elif size != 1 and size != result[dim]:
-                raise RuntimeError(f"The size of tensor a ({result[dim]}) must match the size of tensor b ({size}) "
-                                   f"at non-singleton dimension {dim - ndim + len(shape) if index else dim}")
+        result = _broadcast_pair(result, tuple(shape))
     return Size(result)
+
+
+def _broadcast_pair(a, b):
+    """The broadcast of shapes ``a`` and ``b``, checked from the last dimension backwards."""
+    if a == b:
+        return a
+    ndim = max(len(a), len(b))
+    result = [1] * ndim
+    for dim in range(ndim - 1, -1, -1):
+        size_a = a[dim - ndim + len(a)] if dim - ndim + len(a) >= 0 else 1
+        size_b = b[dim - ndim + len(b)] if dim - ndim + len(b) >= 0 else 1
+        if size_a != size_b and size_a != 1 and size_b != 1:
+            raise RuntimeError(f"The size of tensor a ({size_a}) must match the size of tensor b ({size_b}) at "
+                               f"non-singleton dimension {dim}")
+        result[dim] = size_b if size_a == 1 else size_a
+    return tuple(result)
 
 
 def write_out(out, result, fn, check_cast=False):

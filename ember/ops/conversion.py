@@ -3,6 +3,7 @@
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import Primitive
+from ._util import check_tensor
 
 __all__ = ["clone"]
 
@@ -40,6 +41,7 @@ def clone(input, *, memory_format=None):
     >>> ember.tensor([1, 2]).clone()
     tensor([1, 2])
     """
+    check_tensor(input, "input", "clone")
     return Clone.apply(input, order="K")     # keeps a dense layout such as a transpose, as PyTorch does
 
 

@@ -765,10 +765,11 @@ def _check_integer_divisor(b):
         raise RuntimeError("ZeroDivisionError")
 
 
-def _scaled(other, alpha):
+def _scaled(input, other, alpha):
+    """``alpha * other``, refusing a float ``alpha`` when ``input`` and ``other`` give an integral result."""
     if alpha == 1:
         return other
-    if isinstance(alpha, float) and isinstance(other, Tensor) and not other.dtype.is_floating_point:
+    if isinstance(alpha, float) and not _dtype.result_type(input, other).is_floating_point:
         raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
     return other * alpha
 
@@ -779,7 +780,7 @@ def add(input, other, *, alpha=1, out=None):
     >>> ember.add(ember.tensor([1, 2]), 0.5)
     tensor([1.5000, 2.5000])
     """
-    (a, b), _ = promote_operands(input, _scaled(other, alpha))
+    (a, b), _ = promote_operands(input, _scaled(input, other, alpha))
     return _into(out, Add.apply(a, b), "add")
 
 
@@ -795,7 +796,7 @@ def sub(input, other, *, alpha=1, out=None):
     if _is_bool(input) or _is_bool(other):
         raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying "
                            "to invert a mask, use the `~` or `logical_not()` operator instead.")
-    (a, b), _ = promote_operands(input, _scaled(other, alpha))
+    (a, b), _ = promote_operands(input, _scaled(input, other, alpha))
     return _into(out, Sub.apply(a, b), "sub")
 
 
@@ -821,8 +822,8 @@ def div(input, other, *, rounding_mode=None, out=None):
     tensor([ 3, -4])
     """
     if rounding_mode not in (None, "trunc", "floor"):
-        raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
-                         f"'{rounding_mode}'")
+        raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+                           f"'{rounding_mode}'")
     (a, b), result = promote_operands(input, other)
     if rounding_mode is None:
         if not result.is_floating_point:
@@ -1248,6 +1249,7 @@ def lerp(input, end, weight, *, out=None):
     check_tensor_args("lerp", input=input, end=end)
     _check_same_dtype(input, end, "end")
     if isinstance(weight, Tensor):
+        broadcast_shapes(input.shape, end.shape, weight.shape)
         if weight.ndim > 0:
             _check_same_dtype(input, weight, "weight")
         if not input.dtype.is_floating_point:
@@ -1257,6 +1259,7 @@ def lerp(input, end, weight, *, out=None):
         raise TypeError(f"lerp(): argument 'weight' must be Number or Tensor, not {type(weight).__name__}")
     if not input.dtype.is_floating_point:
         raise _not_implemented("lerp_kernel_scalar", input.dtype)
+    broadcast_shapes(input.shape, end.shape)
     return _into(out, LerpScalar.apply(input, end, weight=float(weight)), "lerp")
 
 

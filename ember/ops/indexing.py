@@ -735,6 +735,8 @@ def index_select(input, dim, index, *, out=None):
     if input.ndim == 0 and idx.size != 1:
         raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {idx.size} value(s)")
     bad = _outside(idx, 0, size)
+    if bad is not None and dim == 0:          # PyTorch's row-gathering path words it differently
+        raise IndexError("index out of range in self")
     if bad is not None:
         raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={size}")
     result = AdvancedIndex.apply(_as_1d(input), basic=None, advanced=_dim_key(dim, idx))
@@ -787,6 +789,8 @@ def index_add(input, dim, index, source, *, alpha=1, out=None):
         raise RuntimeError(f"index_add_(): self ({_type_word(input.dtype)}) and source ({_type_word(source.dtype)}) "
                            "must have the same scalar type")
     _check_source(input, dim, idx, source, "index_add_")
+    if input.ndim <= 1 and _outside(idx, 0, _as_1d(input).shape[dim]) is not None:   # PyTorch's 1-d path
+        raise IndexError("index out of range in self")
     _check_nonnegative_bounds(idx, _as_1d(input).shape[dim], dim)
     if alpha != 1:
         source = source * (alpha if input.dtype.is_floating_point else int(alpha))

@@ -19,7 +19,7 @@ from .. import _dtype, return_types
 from .._device import array_module
 from .._tensor import Tensor, _type_word
 from ..autograd.function import Primitive
-from ._util import as_float_input, constant, shape_arg, wrap_dim, wrap_dims, write_out
+from ._util import as_float_input, check_tensor, constant, shape_arg, wrap_dim, wrap_dims, write_out
 from .elementwise import maximum, minimum
 from .indexing import scatter_add
 from .shape import Expand, cat, flip, narrow
@@ -180,6 +180,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     >>> ember.sum(ember.tensor([[1, 2], [3, 4]]), dim=0)
     tensor([4, 6])
     """
+    check_tensor(input, "input", "sum")
     dims = _reduction_dims(input, dim)
     x = _with_dtype(input, dtype)
     return write_out(out, Sum.apply(x, dims=dims, keepdim=keepdim, dtype=_sum_dtype(x, dtype)), "sum")
@@ -206,6 +207,7 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     >>> ember.nansum(ember.tensor([1., float('nan'), 2.]))
     tensor(3.)
     """
+    check_tensor(input, "input", "nansum")
     x = _with_dtype(input, dtype)
     if not x.dtype.is_floating_point:
         return sum(x, dim, keepdim, out=out)
@@ -246,6 +248,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     >>> ember.mean(ember.tensor([[1., 2.], [3., 4.]]), dim=1)
     tensor([1.5000, 3.5000])
     """
+    check_tensor(input, "input", "mean")
     x = _float_for_mean("mean", input, dtype)
     return write_out(out, Mean.apply(x, dims=_reduction_dims(x, dim), keepdim=keepdim), "mean")
 
@@ -274,6 +277,7 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     >>> ember.nanmean(ember.tensor([1., float('nan'), 3.]))
     tensor(2.)
     """
+    check_tensor(input, "input", "nanmean")
     x = _with_dtype(input, dtype)
     if not x.dtype.is_floating_point:
         raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
@@ -306,8 +310,7 @@ def sum_to_size(self, *size):
     shape = shape_arg(size, "sum_to_size")
     lead = self.ndim - len(shape)
     if lead < 0 or builtins.any(s != 1 and s != x for s, x in zip(shape, self.shape[lead:])):
-        raise RuntimeError(f"size {{{', '.join(map(str, shape))}}} is not expandable to size "
-                           f"{{{', '.join(map(str, self.shape))}}}.")
+        raise RuntimeError(f"size {{{list(shape)}}} is not expandable to size {{{list(self.shape)}}}.")
     if tuple(self.shape) == shape:
         return self
     return SumToSize.apply(self, shape=shape)
@@ -346,6 +349,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
     >>> ember.prod(ember.tensor([[1., 2.], [3., 4.]]), 1)
     tensor([ 2., 12.])
     """
+    check_tensor(input, "input", "prod")
     if dim is None:
         if keepdim:
             raise TypeError("prod(): keepdim=True needs a dim; got keepdim without dim")
@@ -607,6 +611,7 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=N
     >>> ember.var(ember.tensor([1., 2., 3., 4.]))
     tensor(1.6667)
     """
+    check_tensor(input, "input", "var")
     return write_out(out, _spread(Var, "var", input, dim, unbiased, keepdim, correction), "var")
 
 
@@ -616,6 +621,7 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=N
     >>> ember.std(ember.tensor([1., 3.]))
     tensor(1.4142)
     """
+    check_tensor(input, "input", "std")
     return write_out(out, _spread(Std, "std", input, dim, unbiased, keepdim, correction), "std")
 
 
@@ -625,6 +631,7 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     >>> ember.var_mean(ember.tensor([1., 3.]))
     (tensor(2.), tensor(2.))
     """
+    check_tensor(input, "input", "var_mean")
     return _spread(Var, "var_mean", input, dim, unbiased, keepdim, correction, with_mean=True)
 
 
@@ -634,6 +641,7 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     >>> ember.std_mean(ember.tensor([1., 3.]))
     (tensor(1.4142), tensor(2.))
     """
+    check_tensor(input, "input", "std_mean")
     return _spread(Std, "std_mean", input, dim, unbiased, keepdim, correction, with_mean=True)
 
 
@@ -744,6 +752,7 @@ def amax(input, dim=(), keepdim=False, *, out=None):
     >>> ember.amax(ember.tensor([[1, 5], [4, 2]]), dim=0)
     tensor([4, 5])
     """
+    check_tensor(input, "input", "amax")
     return write_out(out, _extreme_over("amax", input, dim, keepdim, True), "amax")
 
 
@@ -753,6 +762,7 @@ def amin(input, dim=(), keepdim=False, *, out=None):
     >>> ember.amin(ember.tensor([[1, 5], [4, 2]]), dim=1)
     tensor([1, 2])
     """
+    check_tensor(input, "input", "amin")
     return write_out(out, _extreme_over("amin", input, dim, keepdim, False), "amin")
 
 
@@ -764,6 +774,7 @@ def aminmax(input, *, dim=None, keepdim=False, out=None):
     min=tensor(1),
     max=tensor(3))
     """
+    check_tensor(input, "input", "aminmax")
     if dim is None and input.numel() == 0:
         raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no "
                            "identity.")
@@ -811,6 +822,7 @@ def max(input, dim=None, keepdim=False, *, other=None, out=None):
     values=tensor([5, 4]),
     indices=tensor([1, 0]))
     """
+    check_tensor(input, "input", "max")
     return _max_or_min("max", input, dim, keepdim, other, out)
 
 
@@ -820,6 +832,7 @@ def min(input, dim=None, keepdim=False, *, other=None, out=None):
     >>> ember.min(ember.tensor([3., 1., 2.]))
     tensor(1.)
     """
+    check_tensor(input, "input", "min")
     return _max_or_min("min", input, dim, keepdim, other, out)
 
 
@@ -846,6 +859,7 @@ def argmax(input, dim=None, keepdim=False, *, out=None):
     >>> ember.argmax(ember.tensor([[1, 5], [4, 2]]), dim=1)
     tensor([1, 0])
     """
+    check_tensor(input, "input", "argmax")
     return write_out(out, _arg_extreme("argmax", input, dim, keepdim), "argmax")
 
 
@@ -855,6 +869,7 @@ def argmin(input, dim=None, keepdim=False, *, out=None):
     >>> ember.argmin(ember.tensor([3, 1, 2]))
     tensor(1)
     """
+    check_tensor(input, "input", "argmin")
     return write_out(out, _arg_extreme("argmin", input, dim, keepdim), "argmin")
 
 
@@ -956,6 +971,7 @@ def median(input, dim=None, keepdim=False, *, out=None):
     >>> ember.median(ember.tensor([4., 1., 3., 2.]))
     tensor(2.)
     """
+    check_tensor(input, "input", "median")
     return _median("median", input, dim, keepdim, out, skip_nan=False)
 
 
@@ -965,6 +981,7 @@ def nanmedian(input, dim=None, keepdim=False, *, out=None):
     >>> ember.nanmedian(ember.tensor([1., float('nan'), 3., 2.]))
     tensor(2.)
     """
+    check_tensor(input, "input", "nanmedian")
     return _median("nanmedian", input, dim, keepdim, out, skip_nan=True)
 
 
@@ -988,6 +1005,7 @@ def mode(input, dim=-1, keepdim=False, *, out=None):
     >>> ember.mode(ember.tensor([3, 1, 3, 2])).values
     tensor(3)
     """
+    check_tensor(input, "input", "mode")
     return write_out(out, _select_along("mode", input, dim, keepdim, _mode_index), "mode")
 
 
@@ -1115,6 +1133,7 @@ def all(input, dim=None, keepdim=False, *, out=None):
     >>> ember.all(ember.tensor([[True, False], [True, True]]), dim=1)
     tensor([False,  True])
     """
+    check_tensor(input, "input", "all")
     return write_out(out, _logical(np.all, input, dim, keepdim), "all")
 
 
@@ -1124,6 +1143,7 @@ def any(input, dim=None, keepdim=False, *, out=None):
     >>> ember.any(ember.tensor([0, 0, 2]))
     tensor(True)
     """
+    check_tensor(input, "input", "any")
     return write_out(out, _logical(np.any, input, dim, keepdim), "any")
 
 
@@ -1133,6 +1153,7 @@ def count_nonzero(input, dim=None):
     >>> ember.count_nonzero(ember.tensor([[0, 1], [2, 3]]), dim=0)
     tensor([1, 2])
     """
+    check_tensor(input, "input", "count_nonzero")
     counts = np.count_nonzero(input._data, axis=_reduction_dims(input, dim))
     return Tensor._make(np.asarray(counts, dtype=np.int64))
 
@@ -1155,6 +1176,7 @@ def diff(input, n=1, dim=-1, prepend=None, append=None, *, out=None):
     >>> ember.diff(ember.tensor([1, 4, 9, 16]))
     tensor([3, 5, 7])
     """
+    check_tensor(input, "input", "diff")
     if input.ndim == 0:
         raise RuntimeError("diff expects input to be at least one-dimensional")
     if n < 0:

@@ -17,7 +17,7 @@ from .._device import array_module
 from .._tensor import Tensor, _type_word
 from ..autograd import grad_mode
 from ..autograd.function import Primitive
-from ._util import as_int, broadcast_shapes, int_tuple, shape_arg, wrap_dim, wrap_dims, write_out
+from ._util import as_int, broadcast_shapes, check_tensor, int_arg, int_tuple, shape_arg, wrap_dim, wrap_dims, write_out
 
 __all__ = [
     "reshape", "flatten", "unflatten", "ravel", "broadcast_to", "broadcast_tensors",
@@ -36,9 +36,9 @@ def _infer_size(shape, numel):
     """Resolve one ``-1`` in ``shape`` and check the element count, with PyTorch's messages."""
     if shape.count(-1) > 1:
         raise RuntimeError("only one dimension can be inferred")
-    for s in shape:
+    for index, s in enumerate(shape):
         if s < -1:
-            raise RuntimeError(f"invalid shape dimension {s}")
+            raise RuntimeError(f"invalid shape dimension {s} at index {index} of shape {list(shape)}")
     known = math.prod(s for s in shape if s != -1)
     if -1 in shape:
         if known == 0:
@@ -160,6 +160,7 @@ def reshape(input, *shape):
     tensor([[0, 1],
             [2, 3]])
     """
+    check_tensor(input, "input", "reshape")
     shape = _infer_size(shape_arg(shape, "reshape", "shape"), input.numel())
     if shape == tuple(input.shape):
         return View.apply(input, shape=shape)
@@ -185,6 +186,7 @@ def flatten(input, start_dim=0, end_dim=-1):
     >>> ember.zeros(2, 3, 4).flatten(1).shape
     ember.Size([2, 12])
     """
+    check_tensor(input, "input", "flatten")
     if input.ndim == 0:
         return reshape(input, 1)
     start, end = wrap_dim(start_dim, input.ndim), wrap_dim(end_dim, input.ndim)
@@ -224,6 +226,7 @@ def ravel(input):
     >>> ember.ravel(ember.tensor([[1, 2], [3, 4]]))
     tensor([1, 2, 3, 4])
     """
+    check_tensor(input, "input", "ravel")
     return view(input.contiguous(), -1)
 
 
@@ -299,6 +302,7 @@ def broadcast_tensors(*tensors):
     >>> [t.shape for t in ember.broadcast_tensors(ember.zeros(3, 1), ember.zeros(4))]
     [ember.Size([3, 4]), ember.Size([3, 4])]
     """
+    tensors = _check_tensors(tensors, "broadcast_tensors")
     shape = broadcast_shapes(*(t.shape for t in tensors))
     return tuple(expand(t, shape) for t in tensors)
 
@@ -324,6 +328,7 @@ def permute(input, *dims):
     >>> ember.zeros(2, 3, 4).permute(2, 0, 1).shape
     ember.Size([4, 2, 3])
     """
+    check_tensor(input, "input", "permute")
     dims = shape_arg(dims, "permute", "dims")
     if len(dims) != input.ndim:
         raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
@@ -360,6 +365,7 @@ def t(input):
     >>> ember.zeros(2, 3).t().shape
     ember.Size([3, 2])
     """
+    check_tensor(input, "input", "t")
     if input.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
     if input.ndim < 2:
@@ -434,6 +440,7 @@ def adjoint(input):
     >>> ember.zeros(5, 2, 3).adjoint().shape
     ember.Size([5, 3, 2])
     """
+    check_tensor(input, "input", "adjoint")
     return _matrix_transpose(input, "adjoint()", "Consider using x.conj().")
 
 
@@ -486,6 +493,7 @@ def squeeze(input, dim=None):
     >>> ember.zeros(1, 2, 1).squeeze().shape
     ember.Size([2])
     """
+    check_tensor(input, "input", "squeeze")
     dims = range(input.ndim) if dim is None else wrap_dims(dim, input.ndim)
     shape = tuple(s for i, s in enumerate(input.shape) if not (i in dims and s == 1))
     return View.apply(input, shape=shape)
@@ -497,7 +505,7 @@ def _atleast(tensors, grow):
         return grow(tensors[0])
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tensors[0]
-    return tuple(grow(t) for t in tensors)
+    return tuple(grow(t) for t in _check_tensors(tensors, grow.__name__))
 
 
 def _grow_1d(t):
@@ -601,7 +609,7 @@ def select(input, dim, index):
     if input.ndim == 0:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
     dim = wrap_dim(dim, input.ndim)
-    index = as_int(index, "select", "index")
+    index = int_arg(index, "select", "index")
     size = input.shape[dim]
     if not -size <= index < size:
         raise IndexError(f"select(): index {index} out of range for tensor of size {list(input.shape)} at "
@@ -619,7 +627,7 @@ def narrow(input, dim, start, length):
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     if isinstance(start, Tensor) and (start.ndim != 0 or start.dtype.is_floating_point):
         raise RuntimeError("start must be an 0-dim integral Tensor.")
-    start, length = as_int(start, "narrow", "start"), as_int(length, "narrow", "length")
+    start, length = int_arg(start, "narrow", "start"), int_arg(length, "narrow", "length")
     if length < 0:
         raise RuntimeError("narrow(): length must be non-negative.")
     dim = wrap_dim(dim, input.ndim)
@@ -638,6 +646,7 @@ def unbind(input, dim=0):
     >>> ember.unbind(ember.tensor([[1, 2], [3, 4]]))
     (tensor([1, 2]), tensor([3, 4]))
     """
+    check_tensor(input, "input", "unbind")
     if input.ndim == 0:
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     dim = wrap_dim(dim, input.ndim)
@@ -672,7 +681,7 @@ def split(tensor, split_size_or_sections, dim=0):
     """
     if isinstance(split_size_or_sections, (list, tuple)):
         return _split_with_sizes(tensor, int_tuple(split_size_or_sections, "split", "split_size"), dim)
-    split_size = as_int(split_size_or_sections, "split", "split_size")
+    split_size = int_arg(split_size_or_sections, "split", "split_size")
     if tensor.ndim == 0:
         raise RuntimeError("split expects at least a 1-dimensional tensor")
     dim = wrap_dim(dim, tensor.ndim)
@@ -846,8 +855,10 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
     >>> ember.tensor([[1, 2], [3, 4]]).diagonal()
     tensor([1, 4])
     """
+    check_tensor(input, "input", "diagonal")
+    offset = int_arg(offset, "diagonal", "offset")
     dim1, dim2 = _diagonal_dims(dim1, dim2, input.ndim)
-    return Diagonal.apply(input, offset=int(offset), dim1=dim1, dim2=dim2)
+    return Diagonal.apply(input, offset=offset, dim1=dim1, dim2=dim2)
 
 
 def diag_embed(input, offset=0, dim1=-2, dim2=-1):
@@ -857,6 +868,8 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     tensor([[1, 0],
             [0, 2]])
     """
+    check_tensor(input, "input", "diag_embed")
+    offset = int_arg(offset, "diag_embed", "offset")
     dim1, dim2 = _diagonal_dims(dim1, dim2, input.ndim + 1)
     size = input.shape[-1] + abs(offset)
     batch = iter(input.shape[:-1])
@@ -870,6 +883,8 @@ def diag(input, diagonal=0, *, out=None):
     >>> ember.diag(ember.tensor([[1, 2], [3, 4]]))
     tensor([1, 4])
     """
+    check_tensor(input, "input", "diag")
+    diagonal = int_arg(diagonal, "diag", "diagonal")
     if input.ndim == 1:
         result = diag_embed(input, diagonal, 0, 1)
     elif input.ndim == 2:
@@ -944,6 +959,7 @@ def unfold(self, dimension, size, step):
     tensor([[0, 1],
             [2, 3]])
     """
+    size, step = int_arg(size, "unfold", "size"), int_arg(step, "unfold", "step")
     dim = wrap_dim(dimension, self.ndim)
     length = self.shape[dim] if self.ndim else 1
     if size > length:
@@ -1072,8 +1088,11 @@ def repeat(self, *repeats):
                            "tensor")
     padded = (1,) * (len(repeats) - self.ndim) + tuple(self.shape)
     if any(r < 0 for r in repeats):
-        raise RuntimeError(f"Trying to create tensor with negative dimension {min(repeats)}: "
-                           f"{[r * s for r, s in zip(repeats, padded)]}")
+        sizes = [r * s for r, s in zip(repeats, padded)]
+        negative = [size for size in sizes if size < 0]
+        if negative:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {negative[0]}: {sizes}")
+        repeats = tuple(max(r, 0) for r in repeats)     # a negative count of nothing is nothing
     return Repeat.apply(self, repeats=repeats)
 
 
@@ -1158,6 +1177,7 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     >>> ember.repeat_interleave(ember.tensor([1, 2]), 2)
     tensor([1, 1, 2, 2])
     """
+    check_tensor(input, "input" if repeats is not None else "repeats", "repeat_interleave")
     if repeats is None:
         if input.ndim != 1:
             raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
@@ -1214,6 +1234,7 @@ def fliplr(input):
     tensor([[2, 1],
             [4, 3]])
     """
+    check_tensor(input, "input", "fliplr")
     if input.ndim < 2:
         raise RuntimeError("Input must be >= 2-d.")
     return flip(input, (1,))
@@ -1225,6 +1246,7 @@ def flipud(input):
     >>> ember.flipud(ember.tensor([1, 2]))
     tensor([2, 1])
     """
+    check_tensor(input, "input", "flipud")
     if input.ndim < 1:
         raise RuntimeError("Input must be >= 1-d.")
     return flip(input, (0,))
@@ -1270,6 +1292,8 @@ def rot90(input, k=1, dims=(0, 1)):
     tensor([[2, 4],
             [1, 3]])
     """
+    check_tensor(input, "input", "rot90")
+    k = int_arg(k, "rot90", "k")
     dims = int_tuple(dims, "rot90", "dims")
     if len(dims) != 2:
         raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
@@ -1443,7 +1467,7 @@ class Triu(Primitive):
 def _triangle(op, name, input, diagonal, out):
     if input.ndim < 2:
         raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
-    return write_out(out, op.apply(input, diagonal=as_int(diagonal, name, "diagonal")), name, check_cast=True)
+    return write_out(out, op.apply(input, diagonal=int_arg(diagonal, name, "diagonal")), name, check_cast=True)
 
 
 def tril(input, diagonal=0, *, out=None):
@@ -1453,6 +1477,7 @@ def tril(input, diagonal=0, *, out=None):
     tensor([[1., 0.],
             [1., 1.]])
     """
+    check_tensor(input, "input", "tril")
     return _triangle(Tril, "tril", input, diagonal, out)
 
 
@@ -1463,6 +1488,7 @@ def triu(input, diagonal=0, *, out=None):
     tensor([[1., 1.],
             [0., 1.]])
     """
+    check_tensor(input, "input", "triu")
     return _triangle(Triu, "triu", input, diagonal, out)
 
 
@@ -1771,6 +1797,7 @@ _COPIES = {
 def _copying(name, view_fn, example, shows):
     """``torch.<name>``: the result of ``view_fn`` as new memory (one tensor, or a tuple of them)."""
     def op(input, *args, out=None, **kwargs):
+        check_tensor(input, "input", name)
         result = view_fn(input, *args, **kwargs)
         if isinstance(result, tuple):
             copies = tuple(piece.clone() for piece in result)

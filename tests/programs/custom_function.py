@@ -43,7 +43,7 @@ def run(torch):
     W1 = torch.from_numpy(rng.standard_normal((4, 16)) * 0.5).requires_grad_(True)
     W2 = torch.from_numpy(rng.standard_normal((16, 1)) * 0.25).requires_grad_(True)
     losses = []
-    for step in range(40):
+    for _step in range(40):
         h = swish(X @ quantize(W1, 0.05), 1.5)
         loss = torch.mean((h @ W2 - y) ** 2)
         grads = torch.autograd.grad(loss, [W1, W2])

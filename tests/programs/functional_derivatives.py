@@ -27,7 +27,7 @@ def run(torch):
     J = jacobian(polar_to_cartesian, point)
     volume_element = torch.linalg.det(J)            # r^2 sin(theta)
 
-    mu, log_sigma = torch.tensor(0.5, dtype=torch.float64), torch.tensor(0.2, dtype=torch.float64)
+    mu, log_sigma = torch.tensor([0.5], dtype=torch.float64), torch.tensor([0.2], dtype=torch.float64)
     fisher = hessian(log_likelihood, (mu, log_sigma))
     score = jacobian(log_likelihood, (mu, log_sigma))
 

@@ -27,7 +27,7 @@ def run(torch):
     alpha = torch.from_numpy(rng.uniform(size=(64, 1)))
     params = [torch.from_numpy(rng.standard_normal(s) * 0.5).requires_grad_() for s in [(2, 16), (16,), (16, 1)]]
     losses, penalties = [], []
-    for step in range(15):
+    for _step in range(15):
         mixed = (alpha * real + (1 - alpha) * fake).requires_grad_(True)
         scores = critic(mixed, params, torch)
         (grad_x,) = torch.autograd.grad(scores.sum(), mixed, create_graph=True)

@@ -1,4 +1,4 @@
-"""Lloyd's k-means with k-means++-style deterministic seeding, cdist, argmin and index_add_."""
+"""Lloyd's k-means with farthest-point seeding: cdist, argmin, index_add_, bincount and scatter_add_."""
 
 import numpy as np
 
@@ -17,7 +17,7 @@ def run(torch):
         centers = torch.cat([centers, X[nearest.argmax()].unsqueeze(0)], dim=0)
 
     inertias = []
-    for it in range(10):
+    for _ in range(10):
         distances = torch.cdist(X, centers)
         assignment = distances.argmin(dim=1)
         sums = torch.zeros(k, X.shape[1]).index_add_(0, assignment, X)

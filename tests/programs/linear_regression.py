@@ -13,7 +13,7 @@ def run(torch):
     b = torch.zeros(1, requires_grad=True)
     lr = 0.1
     losses = []
-    for epoch in range(40):
+    for _epoch in range(40):
         for start in range(0, len(X), 50):
             xb, yb = X[start:start + 50], y[start:start + 50]
             loss = ((xb @ w + b - yb) ** 2).mean()

@@ -29,7 +29,7 @@ def run(torch):
     velocity = [torch.zeros_like(p) for p in params]
 
     losses = []
-    for step in range(50):
+    for _step in range(50):
         h = (X @ W1 + b1).clamp(min=0)
         logits = h @ W2 + b2
         log_probs = logits - logits.logsumexp(1, keepdim=True)

@@ -19,7 +19,7 @@ def run(torch):
     W = torch.zeros(2, 3, requires_grad=True)
     b = torch.zeros(3, requires_grad=True)
     losses, accuracies = [], []
-    for step in range(60):
+    for _step in range(60):
         logits = X.mm(W) + b
         loss = cross_entropy(logits, y) + 1e-3 * W.pow(2).sum()
         W.grad, b.grad = None, None
