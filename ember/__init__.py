@@ -6,6 +6,11 @@ project grows) nn, optim and utils.data. Only NumPy is imported here.
 
 __version__ = "0.1.0"
 
+import math as _math
+
+pi, e, inf, nan = _math.pi, _math.e, _math.inf, _math.nan
+newaxis = None
+
 from . import _dtype
 from ._dtype import (bool, uint8, int8, int16, int32, int64, float16, float32, float64,  # noqa: A004
                      half, float, double, short, int, long, dtype, get_default_dtype, set_default_dtype,
@@ -20,7 +25,7 @@ from .ops import *  # noqa: F401,F403  (the torch.* functions, one module per fa
 from ._creation import *  # noqa: F401,F403
 from .random import *  # noqa: F401,F403
 from ._settings import *  # noqa: F401,F403  (threads, determinism, default device, ...)
-from . import _creation, random, linalg, return_types
+from . import _creation, random, linalg, return_types, cuda
 from .ops import attach_tensor_methods as _attach
 from .ops._util import broadcast_shapes
 

@@ -6,9 +6,11 @@ tensor first); importing this package attaches those methods to Tensor.
 """
 
 from .._tensor import Tensor
-from . import combinatorics, conversion, elementwise, indexing, linalg, queries, reduction, shape, statistics
+from . import (activation, combinatorics, conversion, elementwise, indexing, linalg, queries, reduction, shape,
+               statistics)
 
-FAMILIES = (conversion, elementwise, reduction, shape, indexing, linalg, statistics, combinatorics, queries)
+FAMILIES = (conversion, elementwise, reduction, shape, indexing, linalg, statistics, combinatorics, queries,
+            activation)
 
 
 def attach_tensor_methods(*modules):
