@@ -32,6 +32,13 @@ from .ops._util import broadcast_shapes
 _attach(_creation, random, linalg)
 globals().update(linalg.TORCH_FUNCTIONS)   # torch.det, torch.svd, ...: the older linalg names
 
+from .ops import expose_inplace_functions as _expose_inplace_functions
+
+_expose_inplace_functions(globals())          # torch.exp_(x), torch.zero_(x), ...
+detach = Tensor.detach
+from .autograd.anomaly_mode import is_anomaly_enabled, is_anomaly_check_nan_enabled
+from .autograd.anomaly_mode import _set_anomaly_enabled as set_anomaly_enabled
+
 
 def __getattr__(name):
     if name == "bfloat16":      # needs the optional ml_dtypes package, so it is made on first use

@@ -26,3 +26,25 @@ def test_cuda_queries_on_a_machine_without_cuda():
         ember.cuda.current_device()
     with pytest.raises(RuntimeError, match="CUDA"):
         ember.ones(2).to("cuda")
+
+
+@requires_torch
+@pytest.mark.parametrize("name", ["exp_", "clamp_", "zero_", "fill_", "sigmoid_", "detach_", "xlogy_"])
+def test_inplace_forms_are_torch_functions(name):
+    args = {"clamp_": (0.0, 0.5), "fill_": (2.0,), "xlogy_": (3.0,)}.get(name, ())
+    x, y = ember.tensor([0.25, 0.75]), torch.tensor([0.25, 0.75])
+    ours, theirs = getattr(ember, name)(x, *args), getattr(torch, name)(y, *args)
+    assert ours is x and theirs is y
+    assert x.tolist() == pytest.approx(y.tolist())
+
+
+def test_detach_and_anomaly_switches_at_top_level():
+    x = ember.ones(2, requires_grad=True)
+    assert not ember.detach(x * 2).requires_grad
+    assert ember.is_anomaly_enabled() is False
+    ember.set_anomaly_enabled(True)
+    try:
+        assert ember.is_anomaly_enabled() and ember.is_anomaly_check_nan_enabled()
+    finally:
+        ember.set_anomaly_enabled(False)
+    assert ember.is_anomaly_enabled() is False

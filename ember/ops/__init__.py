@@ -26,3 +26,20 @@ for _family in FAMILIES:
     globals().update({name: getattr(_family, name) for name in _family.__all__})
 attach_tensor_methods(*FAMILIES)
 del _family
+
+
+# PyTorch also exposes these in-place Tensor methods as torch.* functions (``torch.exp_(x)``).
+TORCH_INPLACE_FUNCTIONS = (
+    "abs_", "acos_", "acosh_", "addmv_", "arccos_", "arccosh_", "arcsin_", "arcsinh_", "arctan_", "arctanh_",
+    "asin_", "asinh_", "atan_", "atanh_", "ceil_", "clamp_", "clamp_max_", "clamp_min_", "clip_", "cos_", "cosh_",
+    "deg2rad_", "detach_", "erf_", "erfc_", "exp2_", "exp_", "expm1_", "fill_", "fix_", "floor_", "frac_",
+    "log10_", "log1p_", "log2_", "log_", "logit_", "nan_to_num_", "neg_", "negative_", "rad2deg_", "reciprocal_",
+    "relu_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinc_", "sinh_", "sqrt_", "square_", "tan_", "tanh_",
+    "trunc_", "xlogy_", "zero_",
+)
+
+
+def expose_inplace_functions(namespace):
+    """Add ``TORCH_INPLACE_FUNCTIONS`` (the Tensor methods, called with the tensor first) to ``namespace``."""
+    for name in TORCH_INPLACE_FUNCTIONS:
+        namespace[name] = getattr(Tensor, name)
