@@ -6,8 +6,18 @@ tensor first); importing this package attaches those methods to Tensor.
 """
 
 from .._tensor import Tensor
-from . import (activation, combinatorics, conversion, elementwise, indexing, linalg, queries, reduction, shape,
-               statistics)
+from . import (
+    activation,
+    combinatorics,
+    conversion,
+    elementwise,
+    indexing,
+    linalg,
+    queries,
+    reduction,
+    shape,
+    statistics,
+)
 
 FAMILIES = (conversion, elementwise, reduction, shape, indexing, linalg, statistics, combinatorics, queries,
             activation)
