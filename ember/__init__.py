@@ -33,9 +33,10 @@ _attach(_creation, random, linalg)
 globals().update(linalg.TORCH_FUNCTIONS)   # torch.det, torch.svd, ...: the older linalg names
 
 from .ops import expose_inplace_functions as _expose_inplace_functions
+from .ops import tensor_function as _tensor_function
 
 _expose_inplace_functions(globals())          # torch.exp_(x), torch.zero_(x), ...
-detach = Tensor.detach
+detach = _tensor_function("detach", Tensor.detach)
 from .autograd.anomaly_mode import is_anomaly_enabled, is_anomaly_check_nan_enabled
 from .autograd.anomaly_mode import _set_anomaly_enabled as set_anomaly_enabled
 

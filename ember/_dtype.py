@@ -124,10 +124,12 @@ def to_dtype(value):
         return bool
     if isinstance(value, str):      # np.dtype would read 'float32'; PyTorch refuses names
         raise TypeError(f"argument 'dtype' must be ember.dtype, not str ({value!r})")
+    if hasattr(value, "_data"):     # a Tensor: NumPy would read its values, not a dtype
+        raise TypeError("argument 'dtype' must be ember.dtype, not Tensor")
     try:
         return from_numpy_dtype(np.dtype(value))
-    except TypeError:
-        raise TypeError(f"dtype must be an ember.dtype, got {value!r}") from None
+    except (TypeError, ValueError):
+        raise TypeError(f"argument 'dtype' must be ember.dtype, not {type(value).__name__} ({value!r})") from None
 
 
 # ----------------------------------------------------------------------------- default dtype

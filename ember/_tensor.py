@@ -551,9 +551,11 @@ class Tensor:
             if dtype not in names:
                 raise ValueError(f"invalid type: '{dtype}'")
             dtype = _dtype._BY_NAME[names[dtype]]
-        return self.to(dtype)
+        return self.to(_dtype.to_dtype(dtype))
 
     def type_as(self, other):
+        if not isinstance(other, Tensor):
+            raise TypeError(f"type_as(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
         return self.to(other.dtype)
 
     def new_tensor(self, data, dtype=None, device=None, requires_grad=False):

@@ -16,7 +16,7 @@ from ._device import array_module
 from ._tensor import Tensor, _type_word
 from .autograd.function import Primitive
 from .autograd.grad_mode import is_grad_enabled
-from .ops._util import broadcast_shapes, check_tensor, check_tensor_args, constant, wrap_dim, wrap_dims
+from .ops._util import broadcast_shapes, check_tensor, check_tensor_args, constant, float_arg, wrap_dim, wrap_dims
 from .ops.linalg import _cross, _into, _mT, matmul, multi_dot
 from .ops.reduction import Norm
 from .ops.shape import cat, diag_embed, tril, triu
@@ -872,7 +872,7 @@ def _pinverse(input, rcond=1e-15):
     tensor([[0.5000, 0.0000],
             [0.0000, 0.2500]])
     """
-    return pinv(input, rtol=rcond)
+    return pinv(input, rtol=float_arg(rcond, "pinverse", "rcond"))
 
 
 def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, out=None):
@@ -1044,12 +1044,17 @@ def norm(A, ord=None, dim=None, keepdim=False, *, out=None, dtype=None):
     return matrix_norm(A, ord, (-2, -1), keepdim, dtype=dtype, out=out)
 
 
+_COND_NORMS = (None, 2, -2, 1, -1, math.inf, -math.inf, "fro", "nuc")
+
+
 def cond(A, p=None, *, out=None):
     """The condition number of ``A`` in the norm ``p`` (by default the 2-norm, from singular values).
 
     >>> ember.linalg.cond(ember.tensor([[2., 0.], [0., 1.]]))
     tensor(2.)
     """
+    if p not in _COND_NORMS:
+        raise RuntimeError(f"linalg.cond got an invalid norm type: {p}")
     _check_matrix(A, "linalg.cond", square=p not in (None, 2, -2))
     if p is None or p in (2, -2):
         singular = svdvals(A)

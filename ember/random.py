@@ -22,7 +22,7 @@ from ._creation import _finish, _sizes, zeros_like
 from ._device import check_available, to_device
 from ._tensor import Tensor, _type_word
 from .autograd.function import Primitive
-from .ops._util import broadcast_shapes, check_tensor
+from .ops._util import broadcast_shapes, check_tensor, float_arg
 
 __all__ = ["Generator", "default_generator", "manual_seed", "seed", "initial_seed", "get_rng_state",
            "set_rng_state", "rand", "randn", "randint", "randperm", "normal", "bernoulli", "multinomial",
@@ -358,6 +358,8 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
     """
     rng = _numpy_generator(generator)
     mean_is_tensor, std_is_tensor = isinstance(mean, Tensor), isinstance(std, Tensor)
+    mean = mean if mean_is_tensor else float_arg(mean, "normal", "mean")
+    std = std if std_is_tensor else float_arg(std, "normal", "std")
     if not (mean_is_tensor or std_is_tensor):
         if size is None:
             raise TypeError("normal() received an invalid combination of arguments - got (float, float), but "
@@ -369,6 +371,8 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
         values = (mean + std * _normal_array(rng, _sizes((size,), None, "normal"), target))
         return _finish(values.astype(target.np_dtype), device, requires_grad, out)
     tensors = [t for t in (mean, std) if isinstance(t, Tensor)]
+    if mean_is_tensor:
+        _require_float(mean.dtype, "normal_kernel_cpu")     # the samples take mean's dtype
     target = _dtype.result_type(*tensors)
     _require_float(target, "normal_kernel_cpu")
     shape = broadcast_shapes(*(t.shape for t in tensors))
@@ -430,6 +434,7 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
     >>> ember.multinomial(ember.tensor([0.0, 1.0]), 2)
     tensor([1, 0])
     """
+    check_tensor(input, "input", "multinomial")
     if not input.dtype.is_floating_point:
         raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: "
                            f"{_type_word(input.dtype)}")
@@ -476,7 +481,7 @@ def poisson(input, generator=None):
     _require_float(input.dtype, "poisson_cpu")
     if (input._data < 0).any():
         raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
-    values = _numpy_generator(generator).poisson(input._data).astype(input._data.dtype)
+    values = np.asarray(_numpy_generator(generator).poisson(input._data)).astype(input._data.dtype)
     return _sampled("PoissonBackward0", values, input)
 
 
@@ -537,6 +542,7 @@ def uniform_(self, from_=0, to=1, *, generator=None):
     ember.Size([3])
     """
     _require_float(self.dtype, "check_uniform_bounds")
+    from_, to = float_arg(from_, "uniform_", "from"), float_arg(to, "uniform_", "to")
     if from_ > to:
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={from_} > to={to}")
     self._check_inplace()
@@ -552,6 +558,7 @@ def normal_(self, mean=0, std=1, *, generator=None):
     ember.Size([3])
     """
     _require_float(self.dtype, "normal_kernel_cpu")
+    mean, std = float_arg(mean, "normal_", "mean"), float_arg(std, "normal_", "std")
     _check_std(std)
     self._check_inplace()
     noise = _normal_array(_numpy_generator(generator), tuple(self.shape), self.dtype)
@@ -626,6 +633,7 @@ def exponential_(self, lambd=1, *, generator=None):
     True
     """
     _require_continuous(self.dtype, "Exponential", _type_word(self.dtype))
+    lambd = float_arg(lambd, "exponential_", "lambd")
     if not lambd > 0:
         raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd}")
     self._check_inplace()
@@ -655,6 +663,7 @@ def cauchy_(self, median=0, sigma=1, *, generator=None):
     ember.Size([3])
     """
     _require_continuous(self.dtype, "Cauchy", _C_TYPE_NAMES[self.dtype.name])
+    median, sigma = float_arg(median, "cauchy_", "median"), float_arg(sigma, "cauchy_", "sigma")
     if not sigma > 0:
         raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={sigma}")
     self._check_inplace()
@@ -669,6 +678,7 @@ def log_normal_(self, mean=1, std=2, *, generator=None):
     True
     """
     _require_float(self.dtype, "log_normal_cpu")
+    mean, std = float_arg(mean, "log_normal_", "mean"), float_arg(std, "log_normal_", "std")
     if not std > 0:
         raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={std}")
     self._check_inplace()

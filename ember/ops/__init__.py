@@ -18,6 +18,7 @@ from . import (
     shape,
     statistics,
 )
+from ._util import check_tensor
 
 FAMILIES = (conversion, elementwise, reduction, shape, indexing, linalg, statistics, combinatorics, queries,
             activation)
@@ -52,4 +53,14 @@ TORCH_INPLACE_FUNCTIONS = (
 def expose_inplace_functions(namespace):
     """Add ``TORCH_INPLACE_FUNCTIONS`` (the Tensor methods, called with the tensor first) to ``namespace``."""
     for name in TORCH_INPLACE_FUNCTIONS:
-        namespace[name] = getattr(Tensor, name)
+        namespace[name] = tensor_function(name, getattr(Tensor, name))
+
+
+def tensor_function(name, method):
+    """``torch.<name>(input, ...)`` for a Tensor method: PyTorch's TypeError when ``input`` is not a Tensor."""
+    def function(input, *args, **kwargs):
+        check_tensor(input, "input", name)
+        return method(input, *args, **kwargs)
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = method.__doc__
+    return function

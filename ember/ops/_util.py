@@ -125,6 +125,7 @@ def shape_arg(size, fn="view", name="size"):
     """A shape given as ``f(2, 3)``, ``f((2, 3))`` or ``f([2, 3])``, as a tuple of ints."""
     if len(size) == 1 and not isinstance(size[0], (int, np.integer, Tensor)):
         size = size[0]
+        _check_sequence(size, fn, name)
     return tuple(as_int(s, fn, name) for s in size)
 
 
@@ -132,7 +133,14 @@ def int_tuple(value, fn, name):
     """An int or a sequence of ints as a tuple of ints."""
     if isinstance(value, (int, np.integer)):
         return (int(value),)
+    _check_sequence(value, fn, name)
     return tuple(as_int(v, fn, name) for v in value)
+
+
+def _check_sequence(value, fn, name):
+    """PyTorch's TypeError when a ``tuple of ints`` argument is a single non-integer (a float, a string)."""
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        raise TypeError(f"{fn}(): argument '{name}' must be tuple of ints, not {type(value).__name__}")
 
 
 def wrap_dim(dim, ndim):

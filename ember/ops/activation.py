@@ -7,7 +7,7 @@ They live in the core because PyTorch has them as ``torch.softmax`` and Tensor m
 from .. import _dtype
 from .._device import array_module
 from ..autograd.function import Primitive
-from ._util import wrap_dim
+from ._util import check_tensor, wrap_dim
 
 __all__ = ["softmax", "log_softmax"]
 
@@ -49,6 +49,7 @@ class LogSoftmax(Primitive):
 
 
 def _prepare(input, dim, dtype, name):
+    check_tensor(input, "input", name)
     if dim is None:
         raise TypeError(f"{name}() missing required argument 'dim' (ember follows PyTorch, which deprecated the "
                         "implicit choice of dim)")

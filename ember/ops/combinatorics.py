@@ -8,7 +8,6 @@ cut back out. Index generators return integer tensors.
 """
 
 import itertools
-import operator
 
 import numpy as np
 
@@ -16,7 +15,7 @@ from .. import _dtype
 from .._device import array_module, check_available, to_device
 from .._tensor import Tensor, _type_word
 from ..autograd.function import Primitive
-from ._util import check_tensor
+from ._util import check_tensor, int_arg
 from .shape import _check_tensors, cat, diag_embed, flip, meshgrid, stack
 
 __all__ = ["cartesian_prod", "combinations", "block_diag", "tril_indices", "triu_indices", "vander",
@@ -60,7 +59,7 @@ def combinations(input, r=2, with_replacement=False):
     """
     check_tensor(input, "input", "combinations")
     _check_vector(input)
-    r = operator.index(r)
+    r = int_arg(r, "combinations", "r")
     if r < 0:
         raise RuntimeError(f"Expect a non-negative number, but got {r}")
     if r == 0:
@@ -174,7 +173,7 @@ def vander(x, N=None, increasing=False):
     check_tensor(x, "x", "vander")
     if x.ndim != 1:
         raise RuntimeError("x must be a one-dimensional tensor.")
-    columns = x.shape[0] if N is None else operator.index(N)
+    columns = x.shape[0] if N is None else int_arg(N, "vander", "N")
     if columns < 0:
         raise RuntimeError("N must be non-negative.")
     dtype = _dtype.promote_types(x.dtype, _dtype.int64)

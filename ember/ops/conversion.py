@@ -1,5 +1,7 @@
 """Copies and dtype conversions: ``clone``, ``contiguous``, ``Tensor.to(dtype)``, ``float()``..."""
 
+import numpy as np
+
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import Primitive
@@ -90,8 +92,9 @@ def copy_(self, src, non_blocking=False):
     >>> ember.zeros(2).copy_(ember.tensor([1, 2]))
     tensor([1., 2.])
     """
-    if not isinstance(src, Tensor):
-        raise TypeError(f"copy_(): argument 'src' must be Tensor, not {type(src).__name__}")
+    if isinstance(src, (bool, int, float)):      # PyTorch fills with a Python number
+        src = Tensor._make(np.array(src))
+    check_tensor(src, "other", "copy_")
     value = _cast(src, self.dtype)
     if value.shape != self.shape:
         value = value.expand(self.shape)

@@ -17,7 +17,16 @@ from .. import _dtype
 from .._device import array_module
 from .._tensor import Tensor, _type_word
 from ..autograd.function import Primitive
-from ._util import as_float_input, broadcast_shapes, c_type_name, check_tensor, check_tensor_args, promote_operands
+from ._util import (
+    as_float_input,
+    broadcast_shapes,
+    c_type_name,
+    check_tensor,
+    check_tensor_args,
+    float_arg,
+    int_arg,
+    promote_operands,
+)
 
 __all__ = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "floor_divide", "neg",
            "negative", "positive", "pow", "float_power", "square", "round", "relu", "logit", "nan_to_num", "polygamma"]
@@ -364,10 +373,10 @@ def polygamma(n, input, *, out=None):
     tensor([1.6449])
     """
     check_tensor(input, "input", "polygamma")
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
-        raise RuntimeError(f"polygamma(n, x) does not support negative n, got n={n!r}" if isinstance(n, int)
-                           else f"polygamma(): argument 'n' must be int, not {type(n).__name__}")
-    return _into(out, Polygamma.apply(as_float_input(input), n=int(n)), "polygamma")
+    n = int_arg(n, "polygamma", "n")
+    if n < 0:
+        raise RuntimeError(f"polygamma(n, x) does not support negative n, got n={n}")
+    return _into(out, Polygamma.apply(as_float_input(input), n=n), "polygamma")
 
 
 # ----------------------------------------------------------------------------- unary tables
@@ -572,6 +581,7 @@ def logit(input, eps=None, *, out=None):
     tensor([-1.0986,  0.0000])
     """
     check_tensor(input, "input", "logit")
+    eps = float_arg(eps, "logit", "eps", optional=True)
     return _into(out, Logit.apply(as_float_input(input), eps=None if eps is None else float(eps)), "logit")
 
 
@@ -596,6 +606,9 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
     tensor([0., 9., 1.])
     """
     check_tensor(input, "input", "nan_to_num")
+    nan = float_arg(nan, "nan_to_num", "nan", optional=True) or 0.0     # None means 0, as in PyTorch
+    posinf = float_arg(posinf, "nan_to_num", "posinf", optional=True)
+    neginf = float_arg(neginf, "nan_to_num", "neginf", optional=True)
     return _into(out, NanToNum.apply(input, nan=nan, posinf=posinf, neginf=neginf), "nan_to_num")
 
 
@@ -936,7 +949,7 @@ def pow(input, exponent, *, out=None):
 def _to_float64(operand):
     if isinstance(operand, Tensor):
         return operand._cast(_dtype.float64)
-    return float(operand)
+    return float(float_arg(operand, "float_power", "exponent"))
 
 
 def float_power(input, exponent, *, out=None):

@@ -27,7 +27,16 @@ from .._device import array_module
 from .._tensor import Tensor, _type_word
 from ..autograd import grad_mode
 from ..autograd.function import Primitive
-from ._util import broadcast_shapes, c_type_name, check_tensor, check_tensor_args, constant, promote_operands, wrap_dim
+from ._util import (
+    broadcast_shapes,
+    c_type_name,
+    check_tensor,
+    check_tensor_args,
+    constant,
+    int_arg,
+    promote_operands,
+    wrap_dim,
+)
 from .elementwise import Where, _inplace, _into
 from .shape import BasicIndex, Diagonal, _diagonal_dims, _diagonal_view, _slice_key
 
@@ -630,6 +639,8 @@ def _scatter_value(input, value):
         if value.ndim:
             raise RuntimeError(f"only a 0-dimensional value tensor is supported, got {value.ndim} dimension(s)")
         return value._cast(input.dtype)
+    if not isinstance(value, (int, float, np.number, np.bool_)):
+        raise TypeError(f"argument 'value' must be Number or Tensor, not {type(value).__name__}")
     return Tensor._make(np.array(value).astype(input._data.dtype))
 
 
@@ -871,6 +882,7 @@ def index_put_(input, indices, values, accumulate=False):
     >>> ember.index_put_(x, (ember.tensor([1]),), ember.tensor(5.))
     tensor([0., 5., 0.])
     """
+    check_tensor(input, "input", "index_put_")
     return input._assign_inplace(index_put(input, indices, values, accumulate))
 
 
@@ -1138,6 +1150,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     tensor([5., 3.])
     """
     check_tensor(input, "input", "topk")
+    k = int_arg(k, "topk", "k")
     if input.dtype is _dtype.bool:
         raise RuntimeError("topk does not support bool dtypes on CPU")
     dim = wrap_dim(dim, input.ndim)
@@ -1161,6 +1174,7 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
     indices=tensor(2))
     """
     check_tensor(input, "input", "kthvalue")
+    k = int_arg(k, "kthvalue", "k")
     if input.dtype is _dtype.bool:
         raise NotImplementedError("\"kthvalue_cpu\" not implemented for 'Bool'")
     dim = wrap_dim(dim, input.ndim)
@@ -1265,6 +1279,8 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
     if side == "left" and right:
         raise RuntimeError("torch.searchsorted(): side and right can't be set to opposites, got side of left while "
                            "right was True")
+    if _dtype.result_type(sorted_sequence, input) is _dtype.bool:      # both bool: no kernel compares them
+        raise NotImplementedError("\"searchsorted_out_cpu\" not implemented for 'Bool'")
     boundaries = sorted_sequence._data
     if boundaries.ndim == 0:
         raise RuntimeError("torch.searchsorted(): boundaries tensor should have positive dimension, but got 0 "
@@ -1314,7 +1330,7 @@ def bincount(input, weights=None, minlength=0):
     check_tensor(input, "input", "bincount")
     if input.dtype.is_floating_point or input.dtype is _dtype.bool:
         raise NotImplementedError(f"\"bincount_cpu\" not implemented for '{_type_word(input.dtype)}'")
-    if minlength < 0:
+    if int_arg(minlength, "bincount", "minlength") < 0:
         raise RuntimeError("minlength should be >= 0")
     if input.ndim != 1 or (input.numel() and input._data.min() < 0):
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")

@@ -19,7 +19,7 @@ from .. import _dtype, return_types
 from .._device import array_module
 from .._tensor import Tensor, _type_word
 from ..autograd.function import Primitive
-from ._util import as_float_input, check_tensor, constant, shape_arg, wrap_dim, wrap_dims, write_out
+from ._util import as_float_input, bool_arg, check_tensor, constant, int_arg, shape_arg, wrap_dim, wrap_dims, write_out
 from .elementwise import maximum, minimum
 from .indexing import scatter_add
 from .shape import Expand, cat, flip, narrow
@@ -181,6 +181,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     tensor([4, 6])
     """
     check_tensor(input, "input", "sum")
+    bool_arg(keepdim, "sum", "keepdim")
     dims = _reduction_dims(input, dim)
     x = _with_dtype(input, dtype)
     return write_out(out, Sum.apply(x, dims=dims, keepdim=keepdim, dtype=_sum_dtype(x, dtype)), "sum")
@@ -208,6 +209,7 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     tensor(3.)
     """
     check_tensor(input, "input", "nansum")
+    bool_arg(keepdim, "nansum", "keepdim")
     x = _with_dtype(input, dtype)
     if not x.dtype.is_floating_point:
         return sum(x, dim, keepdim, out=out)
@@ -249,6 +251,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     tensor([1.5000, 3.5000])
     """
     check_tensor(input, "input", "mean")
+    bool_arg(keepdim, "mean", "keepdim")
     x = _float_for_mean("mean", input, dtype)
     return write_out(out, Mean.apply(x, dims=_reduction_dims(x, dim), keepdim=keepdim), "mean")
 
@@ -278,6 +281,7 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     tensor(2.)
     """
     check_tensor(input, "input", "nanmean")
+    bool_arg(keepdim, "nanmean", "keepdim")
     x = _with_dtype(input, dtype)
     if not x.dtype.is_floating_point:
         raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
@@ -350,6 +354,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
     tensor([ 2., 12.])
     """
     check_tensor(input, "input", "prod")
+    bool_arg(keepdim, "prod", "keepdim")
     if dim is None:
         if keepdim:
             raise TypeError("prod(): keepdim=True needs a dim; got keepdim without dim")
@@ -396,6 +401,7 @@ def cumsum(input, dim, *, dtype=None, out=None):
     >>> ember.cumsum(ember.tensor([1, 2, 3]), dim=0)
     tensor([1, 3, 6])
     """
+    check_tensor(input, "input", "cumsum")
     return _scan(Cumsum, "cumsum", input, dim, dtype, out)
 
 
@@ -423,6 +429,7 @@ def cumprod(input, dim, *, dtype=None, out=None):
     >>> ember.cumprod(ember.tensor([1., 2., 3.]), dim=0)
     tensor([1., 2., 6.])
     """
+    check_tensor(input, "input", "cumprod")
     return _scan(Cumprod, "cumprod", input, dim, dtype, out)
 
 
@@ -472,6 +479,7 @@ def cummax(input, dim, *, out=None):
     >>> ember.cummax(ember.tensor([1, 3, 2]), 0).values
     tensor([1, 3, 3])
     """
+    check_tensor(input, "input", "cummax")
     return _cumulative_extreme("cummax", input, dim, True, out)
 
 
@@ -481,6 +489,7 @@ def cummin(input, dim, *, out=None):
     >>> ember.cummin(ember.tensor([3, 1, 2]), 0).indices
     tensor([0, 1, 1])
     """
+    check_tensor(input, "input", "cummin")
     return _cumulative_extreme("cummin", input, dim, False, out)
 
 
@@ -508,6 +517,7 @@ def logcumsumexp(input, dim, *, out=None):
     >>> ember.logcumsumexp(ember.tensor([0., 0.]), 0)
     tensor([0.0000, 0.6931])
     """
+    check_tensor(input, "input", "logcumsumexp")
     dim = wrap_dim(dim, input.ndim)
     if not input.dtype.is_floating_point:
         raise NotImplementedError(f'"logcumsumexp_out_cpu" not implemented for \'{_type_word(input.dtype)}\'')
@@ -612,6 +622,7 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=N
     tensor(1.6667)
     """
     check_tensor(input, "input", "var")
+    bool_arg(keepdim, "var", "keepdim")
     return write_out(out, _spread(Var, "var", input, dim, unbiased, keepdim, correction), "var")
 
 
@@ -622,6 +633,7 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=N
     tensor(1.4142)
     """
     check_tensor(input, "input", "std")
+    bool_arg(keepdim, "std", "keepdim")
     return write_out(out, _spread(Std, "std", input, dim, unbiased, keepdim, correction), "std")
 
 
@@ -632,6 +644,7 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     (tensor(2.), tensor(2.))
     """
     check_tensor(input, "input", "var_mean")
+    bool_arg(keepdim, "var_mean", "keepdim")
     return _spread(Var, "var_mean", input, dim, unbiased, keepdim, correction, with_mean=True)
 
 
@@ -642,6 +655,7 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     (tensor(1.4142), tensor(2.))
     """
     check_tensor(input, "input", "std_mean")
+    bool_arg(keepdim, "std_mean", "keepdim")
     return _spread(Std, "std_mean", input, dim, unbiased, keepdim, correction, with_mean=True)
 
 
@@ -753,6 +767,7 @@ def amax(input, dim=(), keepdim=False, *, out=None):
     tensor([4, 5])
     """
     check_tensor(input, "input", "amax")
+    bool_arg(keepdim, "amax", "keepdim")
     return write_out(out, _extreme_over("amax", input, dim, keepdim, True), "amax")
 
 
@@ -763,6 +778,7 @@ def amin(input, dim=(), keepdim=False, *, out=None):
     tensor([1, 2])
     """
     check_tensor(input, "input", "amin")
+    bool_arg(keepdim, "amin", "keepdim")
     return write_out(out, _extreme_over("amin", input, dim, keepdim, False), "amin")
 
 
@@ -775,6 +791,7 @@ def aminmax(input, *, dim=None, keepdim=False, out=None):
     max=tensor(3))
     """
     check_tensor(input, "input", "aminmax")
+    bool_arg(keepdim, "aminmax", "keepdim")
     if dim is None and input.numel() == 0:
         raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no "
                            "identity.")
@@ -823,6 +840,7 @@ def max(input, dim=None, keepdim=False, *, other=None, out=None):
     indices=tensor([1, 0]))
     """
     check_tensor(input, "input", "max")
+    bool_arg(keepdim, "max", "keepdim")
     return _max_or_min("max", input, dim, keepdim, other, out)
 
 
@@ -833,6 +851,7 @@ def min(input, dim=None, keepdim=False, *, other=None, out=None):
     tensor(1.)
     """
     check_tensor(input, "input", "min")
+    bool_arg(keepdim, "min", "keepdim")
     return _max_or_min("min", input, dim, keepdim, other, out)
 
 
@@ -860,6 +879,7 @@ def argmax(input, dim=None, keepdim=False, *, out=None):
     tensor([1, 0])
     """
     check_tensor(input, "input", "argmax")
+    bool_arg(keepdim, "argmax", "keepdim")
     return write_out(out, _arg_extreme("argmax", input, dim, keepdim), "argmax")
 
 
@@ -870,6 +890,7 @@ def argmin(input, dim=None, keepdim=False, *, out=None):
     tensor(1)
     """
     check_tensor(input, "input", "argmin")
+    bool_arg(keepdim, "argmin", "keepdim")
     return write_out(out, _arg_extreme("argmin", input, dim, keepdim), "argmin")
 
 
@@ -879,6 +900,8 @@ def logsumexp(input, dim, keepdim=False, *, out=None):
     >>> ember.logsumexp(ember.tensor([0., 0.]), 0)
     tensor(0.6931)
     """
+    check_tensor(input, "input", "logsumexp")
+    bool_arg(keepdim, "logsumexp", "keepdim")
     x = as_float_input(input)
     return write_out(out, LogSumExp.apply(x, dims=_reduction_dims(x, dim), keepdim=keepdim), "logsumexp")
 
@@ -972,6 +995,7 @@ def median(input, dim=None, keepdim=False, *, out=None):
     tensor(2.)
     """
     check_tensor(input, "input", "median")
+    bool_arg(keepdim, "median", "keepdim")
     return _median("median", input, dim, keepdim, out, skip_nan=False)
 
 
@@ -982,6 +1006,7 @@ def nanmedian(input, dim=None, keepdim=False, *, out=None):
     tensor(2.)
     """
     check_tensor(input, "input", "nanmedian")
+    bool_arg(keepdim, "nanmedian", "keepdim")
     return _median("nanmedian", input, dim, keepdim, out, skip_nan=True)
 
 
@@ -1006,6 +1031,7 @@ def mode(input, dim=-1, keepdim=False, *, out=None):
     tensor(3)
     """
     check_tensor(input, "input", "mode")
+    bool_arg(keepdim, "mode", "keepdim")
     return write_out(out, _select_along("mode", input, dim, keepdim, _mode_index), "mode")
 
 
@@ -1089,6 +1115,8 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     >>> ember.norm(ember.tensor([3., 4.]))
     tensor(5.)
     """
+    check_tensor(input, "input", "norm")
+    bool_arg(keepdim, "norm", "keepdim")
     if dtype is not None and not _dtype.to_dtype(dtype).is_floating_point:
         raise RuntimeError(f"linalg.vector_norm: dtype should be floating point or complex, but got "
                            f"{_type_word(_dtype.to_dtype(dtype))}")
@@ -1134,6 +1162,7 @@ def all(input, dim=None, keepdim=False, *, out=None):
     tensor([False,  True])
     """
     check_tensor(input, "input", "all")
+    bool_arg(keepdim, "all", "keepdim")
     return write_out(out, _logical(np.all, input, dim, keepdim), "all")
 
 
@@ -1144,6 +1173,7 @@ def any(input, dim=None, keepdim=False, *, out=None):
     tensor(True)
     """
     check_tensor(input, "input", "any")
+    bool_arg(keepdim, "any", "keepdim")
     return write_out(out, _logical(np.any, input, dim, keepdim), "any")
 
 
@@ -1179,6 +1209,7 @@ def diff(input, n=1, dim=-1, prepend=None, append=None, *, out=None):
     check_tensor(input, "input", "diff")
     if input.ndim == 0:
         raise RuntimeError("diff expects input to be at least one-dimensional")
+    n = int_arg(n, "diff", "n")
     if n < 0:
         raise RuntimeError(f"order must be non-negative but got {n}")
     dim = wrap_dim(dim, input.ndim)

@@ -150,6 +150,7 @@ def view_as(self, other):
     >>> ember.arange(4).view_as(ember.zeros(2, 2)).shape
     ember.Size([2, 2])
     """
+    check_tensor(other, "other", "view_as")
     return view(self, other.shape)
 
 
@@ -177,6 +178,7 @@ def reshape_as(self, other):
     >>> ember.arange(4).reshape_as(ember.zeros(2, 2)).shape
     ember.Size([2, 2])
     """
+    check_tensor(other, "other", "reshape_as")
     return reshape(self, other.shape)
 
 
@@ -204,6 +206,7 @@ def unflatten(input, dim, sizes):
     >>> ember.zeros(2, 6).unflatten(1, (3, -1)).shape
     ember.Size([2, 3, 2])
     """
+    check_tensor(input, "input", "unflatten")
     if input.ndim == 0:
         raise RuntimeError("unflatten: Dimension specified as 0 but tensor has no dimensions")
     dim = wrap_dim(dim, input.ndim)
@@ -284,6 +287,7 @@ def expand_as(self, other):
     >>> ember.tensor([1, 2]).expand_as(ember.zeros(2, 2)).shape
     ember.Size([2, 2])
     """
+    check_tensor(other, "other", "expand_as")
     return expand(self, other.shape)
 
 
@@ -293,6 +297,7 @@ def broadcast_to(input, size):
     >>> ember.broadcast_to(ember.tensor([1, 2]), (3, 2)).shape
     ember.Size([3, 2])
     """
+    check_tensor(input, "input", "broadcast_to")
     return expand(input, size)
 
 
@@ -346,6 +351,7 @@ def transpose(input, dim0, dim1):
     >>> ember.zeros(2, 3).transpose(0, 1).shape
     ember.Size([3, 2])
     """
+    check_tensor(input, "input", "transpose")
     n = input.ndim
     dims = list(range(n))
     if n == 0:
@@ -481,6 +487,7 @@ def unsqueeze(input, dim):
     >>> ember.tensor([1, 2]).unsqueeze(0).shape
     ember.Size([1, 2])
     """
+    check_tensor(input, "input", "unsqueeze")
     dim = wrap_dim(dim, input.ndim + 1)
     shape = list(input.shape)
     shape.insert(dim, 1)
@@ -606,6 +613,7 @@ def select(input, dim, index):
     >>> ember.tensor([[1, 2], [3, 4]]).select(1, 0)
     tensor([1, 3])
     """
+    check_tensor(input, "input", "select")
     if input.ndim == 0:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
     dim = wrap_dim(dim, input.ndim)
@@ -623,6 +631,7 @@ def narrow(input, dim, start, length):
     >>> ember.arange(5).narrow(0, 1, 3)
     tensor([1, 2, 3])
     """
+    check_tensor(input, "input", "narrow")
     if input.ndim == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     if isinstance(start, Tensor) and (start.ndim != 0 or start.dtype.is_floating_point):
@@ -679,6 +688,7 @@ def split(tensor, split_size_or_sections, dim=0):
     >>> [p.tolist() for p in ember.split(ember.arange(5), 2)]
     [[0, 1], [2, 3], [4]]
     """
+    check_tensor(tensor, "tensor", "split")
     if isinstance(split_size_or_sections, (list, tuple)):
         return _split_with_sizes(tensor, int_tuple(split_size_or_sections, "split", "split_size"), dim)
     split_size = int_arg(split_size_or_sections, "split", "split_size")
@@ -710,6 +720,8 @@ def chunk(input, chunks, dim=0):
     >>> [p.tolist() for p in ember.arange(5).chunk(3)]
     [[0, 1], [2, 3], [4]]
     """
+    check_tensor(input, "input", "chunk")
+    chunks = int_arg(chunks, "chunk", "chunks")
     if input.ndim == 0:
         raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:
@@ -728,6 +740,7 @@ def tensor_split(input, indices_or_sections, dim=0):
     >>> [p.tolist() for p in ember.tensor_split(ember.arange(7), 3)]
     [[0, 1, 2], [3, 4], [5, 6]]
     """
+    check_tensor(input, "input", "tensor_split")
     if input.ndim == 0:
         raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims")
     spec = indices_or_sections
@@ -774,6 +787,7 @@ def hsplit(input, indices_or_sections):
     >>> [p.shape for p in ember.hsplit(ember.zeros(2, 4), 2)]
     [ember.Size([2, 2]), ember.Size([2, 2])]
     """
+    check_tensor(input, "input", "hsplit")
     return _split_along(input, indices_or_sections, 1 if input.ndim > 1 else 0, 1, "hsplit")
 
 
@@ -783,6 +797,7 @@ def vsplit(input, indices_or_sections):
     >>> [p.shape for p in ember.vsplit(ember.zeros(4, 2), [1])]
     [ember.Size([1, 2]), ember.Size([3, 2])]
     """
+    check_tensor(input, "input", "vsplit")
     return _split_along(input, indices_or_sections, 0, 2, "vsplit")
 
 
@@ -792,6 +807,7 @@ def dsplit(input, indices_or_sections):
     >>> [p.shape for p in ember.dsplit(ember.zeros(1, 2, 4), 2)]
     [ember.Size([1, 2, 2]), ember.Size([1, 2, 2])]
     """
+    check_tensor(input, "input", "dsplit")
     return _split_along(input, indices_or_sections, 2, 3, "dsplit")
 
 
@@ -1034,6 +1050,7 @@ def as_strided(input, size, stride, storage_offset=None):
     tensor([[0, 1],
             [1, 2]])
     """
+    check_tensor(input, "input", "as_strided")
     size, stride = int_tuple(size, "as_strided", "size"), int_tuple(stride, "as_strided", "stride")
     layout = _storage(input._data)[1]
     offset = layout[2] if storage_offset is None else as_int(storage_offset, "as_strided", "offset")
@@ -1102,6 +1119,7 @@ def tile(input, dims):
     >>> ember.tile(ember.tensor([1, 2]), (2,))
     tensor([1, 2, 1, 2])
     """
+    check_tensor(input, "input", "tile")
     dims = int_tuple(dims, "tile", "dims")
     return repeat(input, (1,) * (input.ndim - len(dims)) + dims)
 
@@ -1558,6 +1576,7 @@ def split_with_sizes(input, split_sizes, dim=0):
     >>> [p.tolist() for p in ember.split_with_sizes(ember.arange(5), [2, 3])]
     [[0, 1], [2, 3, 4]]
     """
+    check_tensor(input, "input", "split_with_sizes")
     return _split_with_sizes(input, int_tuple(split_sizes, "split_with_sizes", "split_sizes"), dim)
 
 
@@ -1582,6 +1601,7 @@ def unsafe_split(tensor, split_size, dim=0):
     >>> [p.tolist() for p in ember.unsafe_split(ember.arange(5), 2)]
     [[0, 1], [2, 3], [4]]
     """
+    check_tensor(tensor, "tensor", "unsafe_split")
     with grad_mode.no_grad():
         pieces = split(tensor, split_size, dim)
     return _untracked(pieces, tensor, dim)
@@ -1593,6 +1613,7 @@ def unsafe_split_with_sizes(input, split_sizes, dim=0):
     >>> [p.tolist() for p in ember.unsafe_split_with_sizes(ember.arange(3), [1, 2])]
     [[0], [1, 2]]
     """
+    check_tensor(input, "input", "unsafe_split_with_sizes")
     with grad_mode.no_grad():
         pieces = split_with_sizes(input, split_sizes, dim)
     return _untracked(pieces, input, dim)
@@ -1703,6 +1724,7 @@ def as_strided_(input, size, stride, storage_offset=None):
     tensor([[0., 1.],
             [1., 2.]])
     """
+    check_tensor(input, "input", "as_strided_")
     return _reshape_inplace(input, lambda t: as_strided(t, size, stride, storage_offset))
 
 

@@ -17,7 +17,16 @@ from .. import _dtype, return_types
 from .._creation import linspace
 from .._tensor import Tensor, _type_word
 from ..autograd.function import Primitive
-from ._util import broadcast_shapes, c_type_name, check_tensor, check_tensor_args, constant, wrap_dim
+from ._util import (
+    broadcast_shapes,
+    c_type_name,
+    check_tensor,
+    check_tensor_args,
+    constant,
+    float_arg,
+    int_arg,
+    wrap_dim,
+)
 from .elementwise import _inplace, _into
 from .indexing import NoDerivative, where
 from .reduction import _norm_slope, _p_norm_array, norm
@@ -279,9 +288,10 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
     """
     check_tensor(input, "input", "histc")
     _check_histogram_input(input, "histogram_cpu")
+    bins = int_arg(bins, "histc", "bins")
     _check_bin_count(bins)
     values = input._data.reshape(-1)
-    low, high = _histc_range(values, float(min), float(max))
+    low, high = _histc_range(values, float(float_arg(min, "histc", "min")), float(float_arg(max, "histc", "max")))
     counts = _count(_evenly_binned(values, bins, low, high), bins, values.dtype)
     return _into(out, Tensor._make(counts), "histc")
 
@@ -323,7 +333,7 @@ def _dtype_c_name(d):
     return c_type_name(d) if d.is_floating_point else _type_word(d)
 
 
-def histogram(input, bins, *, range=None, weight=None, density=False, out=None):
+def histogram(input, bins=100, *, range=None, weight=None, density=False, out=None):
     """``(hist, bin_edges)``: counts (or summed ``weight``) of ``input`` in ``bins`` bins or between given edges.
 
     ``bins`` is a count of equal bins over ``range`` (the data's range by default) or a
@@ -441,7 +451,7 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     check_tensor_args("cdist", x1=x1, x2=x2)
     if compute_mode not in _COMPUTE_MODES:
         raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
-    p = float(p)
+    p = float(float_arg(p, "cdist", "p"))
     _check_cdist(x1, x2, p)
     batch = tuple(broadcast_shapes(x1.shape[:-2], x2.shape[:-2]))
     a = x1.expand(batch + tuple(x1.shape[-2:]))
@@ -460,10 +470,10 @@ def dist(input, other, p=2):
     tensor(5.)
     """
     check_tensor_args("dist", input=input, other=other)
-    for t in (input, other):
-        if not t.dtype.is_floating_point:
-            raise RuntimeError(f"norm(): input dtype should be either floating point or complex. Got "
-                               f"{_type_word(t.dtype)} instead.")
+    common = _dtype.result_type(input, other)
+    if not common.is_floating_point:
+        raise RuntimeError(f"norm(): input dtype should be either floating point or complex. Got "
+                           f"{_type_word(common)} instead.")
     return norm(input - other, float(p))
 
 

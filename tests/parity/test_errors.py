@@ -11,7 +11,7 @@ import warnings
 
 import numpy as np
 import pytest
-from helpers import same_error, torch
+from helpers import same_error, same_result, torch
 
 import ember
 
@@ -171,6 +171,11 @@ REDUCTION = [
     row("diff-prepend-shape", lambda m, x, p: m.diff(x, dim=1, prepend=p), f(2, 3), f(3, 1), match=r"2.*3|3.*2"),
     row("sum_to_size-bad", lambda m, x: x.sum_to_size(3, 3), f(2, 3), match=r"\[3, 3\].*\[2, 3\]"),
     row("sum-string", lambda m: m.sum("abc")),
+    row("softmax-dim", lambda m, x: m.softmax(x, 2), f(2, 3), match=r"got 2"),
+    row("log_softmax-dim", lambda m, x: x.log_softmax(-3), f(2, 3), match=r"got -3"),
+    row("softmax-int", lambda m, x: m.softmax(x, 0), i(3), match="Long"),
+    row("softmax-str", lambda m: m.softmax("abc", 0), match="str"),
+    row("softmax-float-dim", lambda m, x: m.softmax(x, 0.5), f(3), match="float"),
 ]
 
 
@@ -711,8 +716,129 @@ QUERIES = [
     row("is_signed-list", lambda m: m.is_signed([1]), match="list"),
 ]
 
+# ============================================================================= wrong argument types, in every family
+
+# Functions whose first argument must be a Tensor: a string there is torch's TypeError, never an AttributeError.
+TENSOR_FIRST = ["sum", "mean", "prod", "std", "var", "std_mean", "var_mean", "max", "min", "amax", "amin", "aminmax",
+                "argmax", "argmin", "all", "any", "count_nonzero", "median", "nanmedian", "mode", "nansum", "nanmean",
+                "diff", "logsumexp", "cumsum", "cumprod", "cummax", "logcumsumexp", "reshape", "flatten", "ravel",
+                "permute", "t", "adjoint",
+                "squeeze", "unsqueeze", "unbind", "diag", "diag_embed", "diagonal", "tril", "triu", "fliplr",
+                "flipud", "rot90", "repeat_interleave", "chunk", "split", "clone", "exp", "abs", "sigmoid", "gather",
+                "sort", "topk", "nonzero", "index_select", "masked_fill", "matmul", "mm", "trace", "bernoulli",
+                "poisson", "multinomial", "is_floating_point", "cov", "histc", "combinations", "atleast_1d",
+                "broadcast_tensors", "permute_copy", "t_copy", "view_copy", "diagonal_copy", "transpose", "swapaxes",
+                "select", "narrow", "tile", "broadcast_to", "unflatten", "tensor_split", "hsplit", "as_strided",
+                "split_with_sizes", "exp_", "zero_", "clamp_", "detach", "index_put_"]
+TENSOR_FIRST_ARGS = {"unsqueeze": (0,), "chunk": (2,), "split": (2,), "gather": (0, None), "topk": (1,),
+                     "index_select": (0, None), "masked_fill": (None, 0.0), "matmul": (None,), "mm": (None,),
+                     "multinomial": (1,), "permute_copy": ((0,),), "view_copy": ((1,),), "logsumexp": (0,),
+                     "cumsum": (0,), "cumprod": (0,), "cummax": (0,), "logcumsumexp": (0,), "transpose": (0, 1),
+                     "swapaxes": (0, 1), "select": (0, 0), "narrow": (0, 0, 1), "tile": ((2,),),
+                     "broadcast_to": ((2,),), "unflatten": (0, (1, 1)), "tensor_split": (2,), "hsplit": (2,),
+                     "as_strided": ((1,), (1,)), "split_with_sizes": ([1],), "clamp_": (0,), "index_put_": ((), None)}
+
+WRONG_TYPES = [
+    row(f"{name}-str-input", lambda m, name=name: getattr(m, name)("abc", *TENSOR_FIRST_ARGS.get(name, ())),
+        match="str")
+    for name in TENSOR_FIRST
+] + [
+    row("atleast_2d-list-element", lambda m, x: m.atleast_2d([x, 1.5]), f(2), match="float"),
+    row("broadcast_tensors-number", lambda m, x: m.broadcast_tensors(x, 2.0), f(2), match="float"),
+    row("diag-float-offset", lambda m, x: m.diag(x, 1.5), f(2, 3), match="diagonal.*float"),
+    row("diag-bool-offset", lambda m, x: m.diag(x, True), f(2, 3), match="diagonal.*bool"),
+    row("diagonal-float-offset", lambda m, x: x.diagonal(0.5), f(2, 3), match="offset.*float"),
+    row("diag_embed-float-offset", lambda m, x: m.diag_embed(x, 0.5), f(3), match="offset.*float"),
+    row("rot90-float-k", lambda m, x: m.rot90(x, 1.5), f(2, 3), match="k.*float"),
+    row("unfold-float-size", lambda m, x: x.unfold(0, 1.5, 1), f(3), match="size.*float"),
+    row("tril-float-diagonal", lambda m, x: m.tril(x, 0.5), f(2, 3), match="diagonal.*float"),
+    row("select-float-index", lambda m, x: x.select(0, 1.5), f(2, 3), match="index.*float"),
+    row("narrow-float-length", lambda m, x: m.narrow(x, 0, 0, 1.5), f(2, 3), match="float"),
+    row("chunk-float", lambda m, x: x.chunk(1.5), f(4), match="chunks.*float"),
+    row("split-float", lambda m, x: x.split(1.5), f(4), match="float"),
+    row("topk-float-k", lambda m, x: x.topk(1.5), f(4), match="k.*float"),
+    row("kthvalue-float-k", lambda m, x: m.kthvalue(x, 1.5), f(4), match="k.*float"),
+    row("combinations-float-r", lambda m, x: m.combinations(x, 1.5), f(3), match="r.*float"),
+    row("vander-float-N", lambda m, x: m.vander(x, 1.5), f(3), match="N.*float"),
+    row("histc-float-bins", lambda m, x: m.histc(x, 2.5), f(3), match="bins.*float"),
+    row("histc-str-min", lambda m, x: m.histc(x, 4, "a"), f(3), match="min.*str"),
+    row("bincount-float-minlength", lambda m, x: m.bincount(x, minlength=1.5), i(3), match="minlength.*float"),
+    row("diff-float-n", lambda m, x: m.diff(x, 1.5), f(3), match="n.*float"),
+    row("roll-float-shifts", lambda m, x: x.roll(1.5, 0), f(3), match="shifts.*float"),
+    row("view-float", lambda m, x: x.view(6.0), f(2, 3), match="float"),
+    row("permute-str", lambda m, x: x.permute("ab"), f(2, 3), match="str"),
+    row("unsqueeze-float-dim", lambda m, x: x.unsqueeze(1.5), f(2, 3), match="dim.*float"),
+    row("transpose-float-dim", lambda m, x: m.transpose(x, 0, 1.0), f(2, 3), match="float"),
+    row("cumsum-float-dim", lambda m, x: x.cumsum(1.0), f(2, 3), match="dim.*float"),
+    row("argmax-float-dim", lambda m, x: x.argmax(1.0), f(2, 3), match="dim.*float"),
+    row("amax-float-dim", lambda m, x: m.amax(x, 1.0), f(2, 3), match="dim.*float"),
+    row("sum-float-in-dims", lambda m, x: x.sum((0, 1.0)), f(2, 3), match="float"),
+    row("flip-float-dims", lambda m, x: m.flip(x, (1.0,)), f(2, 3), match="float"),
+    row("index_select-float-dim", lambda m, x, k: x.index_select(0.0, k), f(3), i(1), match="dim.*float"),
+    row("sum-keepdim-str", lambda m, x: x.sum(0, keepdim="yes"), f(2, 3), match="keepdim.*str"),
+    row("amax-keepdim-int", lambda m, x: m.amax(x, 0, keepdim=1), f(2, 3), match="keepdim.*int"),
+    row("mean-keepdim-none", lambda m, x: x.mean(0, keepdim=None), f(2, 3), match="keepdim.*NoneType"),
+    row("max-keepdim-str", lambda m, x: m.max(x, 0, "abc"), f(2, 3)),
+    row("logsumexp-keepdim-str", lambda m, x: m.logsumexp(x, 0, "abc"), f(2, 3), match="keepdim.*str"),
+    row("logit-str-eps", lambda m, x: m.logit(x, "a"), f(3), match="eps.*str"),
+    row("nan_to_num-str-nan", lambda m, x: m.nan_to_num(x, "a"), f(3), match="nan.*str"),
+    row("nan_to_num-list-posinf", lambda m, x: m.nan_to_num(x, 0.0, [1.0]), f(3), match="posinf.*list"),
+    row("float_power-str", lambda m, x: m.float_power(x, "a"), f(3)),
+    row("pinverse-str-rcond", lambda m, x: m.pinverse(x, "a"), f(2, 2), match="rcond.*str"),
+    row("cdist-str-p", lambda m, x: m.cdist(x, x, p="a"), f(2, 2), match="p.*str"),
+    row("normal-str-mean", lambda m: m.normal("a", 1.0, (2,))),
+    row("masked_fill-str-value", lambda m, x: x.masked_fill(x > 1, "a"), f(3)),
+    row("index_fill-str-value", lambda m, x, k: x.index_fill(0, k, "a"), f(3), i(1)),
+    row("scatter-str-value", lambda m, x, k: x.scatter(0, k, "a"), f(3), i(1)),
+    row("can_cast-tensor", lambda m, x: m.can_cast(x, m.float32), f(3), match="Tensor"),
+    row("promote_types-tensor", lambda m, x: m.promote_types(x, m.float32), f(3), match="Tensor"),
+    row("type-int", lambda m, x: x.type(5), f(3)),
+    row("add-str", lambda m, x: m.add(x, "a"), f(3)),
+    row("where-str", lambda m, c, x: m.where(c, x, "a"), b(3), f(3)),
+    row("pow-str", lambda m, x: m.pow(x, "a"), f(3)),
+    row("view_as-str", lambda m, x: x.view_as("abc"), f(3), match="other.*str"),
+    row("expand_as-none", lambda m, x: x.expand_as(None), f(3), match="other.*NoneType"),
+    row("reshape_as-list", lambda m, x: x.reshape_as([1.0]), f(3), match="other.*list"),
+    row("type_as-str", lambda m, x: x.type_as("abc"), f(3), match="other.*str"),
+    row("normal_-str-mean", lambda m, x: x.normal_("a"), f(3), match="mean.*str"),
+    row("cauchy_-str", lambda m, x: x.cauchy_("a"), f(3), match="median.*str"),
+    row("log_normal_-str", lambda m, x: x.log_normal_("a"), f(3), match="mean.*str"),
+    row("uniform_-str", lambda m, x: x.uniform_("a", 1.0), f(3)),
+    row("polygamma-float-n", lambda m, x: m.polygamma(1.5, x), f(3), match="n.*float"),
+    row("dist-int-int", lambda m, x: m.dist(x, x), i(3), match="Long"),
+    row("searchsorted-bool-bool", lambda m, s: m.searchsorted(s, s), b(3), match="Bool"),
+    row("normal-int-mean", lambda m, x, s: m.normal(x, s), i(3), f(3), match="Long"),
+]
+
+
+# Calls ember refused (or crashed on) where PyTorch gives a result: each must now match torch's result.
+ACCEPTED = [
+    pytest.param(lambda m: m.zeros(0).repeat(-1), id="repeat-negative-of-nothing"),
+    pytest.param(lambda m: m.ones(2, 3).copy_(1.5), id="copy_-number"),
+    pytest.param(lambda m: m.ones(2, dtype=m.int64).copy_(2.7), id="copy_-float-into-int"),
+    pytest.param(lambda m: m.dist(m.arange(3), m.ones(3)), id="dist-int-float"),
+    pytest.param(lambda m: m.searchsorted(m.tensor([False, True]), m.tensor([0.5])), id="searchsorted-bool-float"),
+    pytest.param(lambda m: m.nan_to_num(m.tensor([float("nan"), 1.0]), None), id="nan_to_num-none"),
+    pytest.param(lambda m: m.poisson(m.tensor(0.0)), id="poisson-0d"),
+    pytest.param(lambda m: m.histogram(m.tensor([1.0, 2.0, 2.5])).hist, id="histogram-default-bins"),
+    pytest.param(lambda m: m.diag(m.ones(2, 2), m.tensor(1)), id="diag-0d-int-tensor-offset"),
+    pytest.param(lambda m: m.narrow(m.arange(4), 0, m.tensor(1), 2), id="narrow-0d-tensor-start"),
+    pytest.param(lambda m: m.add(m.ones(2), 1, alpha=2), id="add-int-alpha"),
+    pytest.param(lambda m: m.add(m.ones(2, dtype=m.int64), 1.5, alpha=0.5), id="add-float-alpha-float-other"),
+]
+
+
+@pytest.mark.parametrize("call", ACCEPTED)
+def test_torch_accepts_so_ember_does(call):
+    same_result(call)
+
+
 CASES = ELEMENTWISE + REDUCTION + SHAPE + INDEXING + LINALG + CREATION + AUTOGRAD + STATISTICS + COMBINATORICS \
-    + QUERIES
+    + QUERIES + WRONG_TYPES
+
+
+# Phrases only NumPy's own errors use; an ember message speaks of dimensions and Tensors.
+NUMPY_WORDING = re.compile(r"\baxis\b|ufunc|dtype\('|operands could not be broadcast|numpy|ndarray|array")
 
 
 def _torch_message(fn, inputs):
@@ -733,8 +859,11 @@ def test_bad_input_raises_torch_error(fn, inputs, match):
     assert type(error).__module__ == "builtins" or isinstance(error, ember.linalg.LinAlgError), \
         f"{type(error).__module__}.{type(error).__name__} leaked through: {error}"
     assert str(error), "the message must say what was expected and what came"
+    torch_message = _torch_message(fn, inputs)
+    if not NUMPY_WORDING.search(torch_message):     # from_numpy and .numpy() speak of NumPy in PyTorch too
+        assert not NUMPY_WORDING.search(str(error)), f"NumPy's wording leaked through: {error}"
     if match is not None:
-        assert re.search(match, _torch_message(fn, inputs)), "the row's pattern must name what torch's message names"
+        assert re.search(match, torch_message), "the row's pattern must name what torch's message names"
 
 
 def test_table_is_large():
