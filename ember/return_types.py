@@ -64,6 +64,7 @@ _VALUES_INDICES = ("values", "indices")
 max = _make("max", _VALUES_INDICES)  # noqa: A001  (PyTorch's name)
 min = _make("min", _VALUES_INDICES)  # noqa: A001
 aminmax = _make("aminmax", ("min", "max"))
+frexp = _make("frexp", ("mantissa", "exponent"))
 cummax = _make("cummax", _VALUES_INDICES)
 cummin = _make("cummin", _VALUES_INDICES)
 median = _make("median", _VALUES_INDICES)

@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from .. import _dtype
+from .. import _dtype, return_types
 from .._device import array_module
 from .._tensor import Tensor, _type_word
 from ..autograd.function import Primitive
@@ -1563,6 +1563,91 @@ def _invert(self):
     return bitwise_not(self)
 
 
+# ----------------------------------------------------------------------------- number-theoretic and bit-level
+
+def _integer_operands(name, input, other):
+    """Two integer Tensors, as arrays of their promoted dtype (gcd, lcm)."""
+    check_tensor(input, "input", name)
+    check_tensor(other, "other", name)
+    (a, b), result = _promoted_arrays(input, other)
+    if result.is_floating_point or result is _dtype.bool:
+        raise _not_implemented(f"{name}_cpu", result)
+    return a, b
+
+
+def _same_dtype_operands(name, input, other):
+    """Two Tensors of one dtype (heaviside does not promote)."""
+    check_tensor(input, "input", name)
+    check_tensor(other, "values", name)
+    if input.dtype is not other.dtype:
+        raise RuntimeError(f"{name} is not yet implemented for tensors with different dtypes.")
+    return _promoted_arrays(input, other)[0]
+
+
+def _floating_operands(name, input, other):
+    """Two floating-point Tensors, as arrays of their promoted dtype (nextafter)."""
+    check_tensor(input, "input", name)
+    check_tensor(other, "other", name)
+    (a, b), result = _promoted_arrays(input, other)
+    if not result.is_floating_point:
+        raise _not_implemented(f"{name}_cpu", result)
+    return a, b
+
+
+def _heaviside_array(xp, a, b):
+    return xp.where(a == 0, b, (a > 0).astype(a.dtype)).astype(a.dtype)   # NaN gives 0, as in PyTorch
+
+
+_NUMBER_OPS = _export({
+    "gcd": _array_op("gcd", _integer_operands, lambda xp, a, b: xp.gcd(a, b),
+                     "The greatest common divisor of integer tensors (non-negative), elementwise.",
+                     "ember.gcd(ember.tensor([12, 18]), ember.tensor([8, 27]))"),
+    "lcm": _array_op("lcm", _integer_operands, lambda xp, a, b: xp.lcm(a, b),
+                     "The least common multiple of integer tensors (non-negative), elementwise.",
+                     "ember.lcm(ember.tensor([4, 6]), ember.tensor([6, 4]))"),
+    "heaviside": _array_op("heaviside", _same_dtype_operands, _heaviside_array,
+                           "The step function: 0 below zero, 1 above, ``values`` at zero.",
+                           "ember.heaviside(ember.tensor([-1.0, 0.0, 2.0]), ember.tensor([0.5]))"),
+    "nextafter": _array_op("nextafter", _floating_operands, lambda xp, a, b: xp.nextafter(a, b),
+                           "The next representable floating-point value after input towards other.",
+                           "ember.nextafter(ember.tensor([1.0]), ember.tensor([2.0]))"),
+})
+
+
+def ldexp(input, other, *, out=None):
+    """``input * 2 ** other``, in floating point (integer inputs give the default float dtype).
+
+    >>> ember.ldexp(ember.tensor([1.0, 2.0]), ember.tensor([3]))
+    tensor([ 8., 16.])
+    """
+    check_tensor(input, "input", "ldexp")
+    check_tensor(other, "other", "ldexp")
+    return _into(out, mul(input, _UNARY_OPS["exp2"](other)), "ldexp")
+
+
+def frexp(input, *, out=None):
+    """Split floats into a mantissa in [0.5, 1) (with input's sign) and an int32 exponent: ``m * 2 ** e``.
+
+    >>> ember.frexp(ember.tensor([8.0, 0.3]))
+    ember.return_types.frexp(
+    mantissa=tensor([0.5000, 0.6000]),
+    exponent=tensor([ 4, -1], dtype=ember.int32))
+    """
+    check_tensor(input, "input", "frexp")
+    if not input.dtype.is_floating_point:
+        raise RuntimeError("ember.frexp() only supports floating-point dtypes")
+    mantissa, exponent = array_module(input._data).frexp(input._data)
+    result = return_types.frexp(Tensor._make(mantissa), Tensor._make(exponent.astype(np.int32)))
+    if out is not None:
+        for target, value in zip(out, result):
+            target.copy_(value)
+        return return_types.frexp(*out)
+    return result
+
+
+__all__ += ["ldexp", "frexp"]
+
+
 _OPERATORS = {
     # Python's name for the operator: the function behind it (the reflected and in-place forms come from it)
     "add": add, "sub": sub, "mul": mul, "truediv": div, "floordiv": floor_divide, "pow": pow,
@@ -1576,9 +1661,9 @@ _METHODS = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_
             "negative", "positive", "pow", "float_power", "square", "round", "relu", "logit", "nan_to_num",
             "clamp", "clip", "clamp_min", "clamp_max", "lerp", "addcmul", "addcdiv", "equal", "isclose", "allclose",
             "logical_not", "bitwise_not", *_UNARY_OPS, *_PREDICATE_OPS, *_BINARY_OPS, *_COMPARISON_OPS,
-            *_LOGICAL_OPS, *_BITWISE_OPS, *_ALIASES]
+            *_LOGICAL_OPS, *_BITWISE_OPS, *_NUMBER_OPS, "ldexp", "frexp", *_ALIASES]
 _NO_INPLACE = {"positive", "float_power", "equal", "isclose", "allclose", "maximum", "minimum", "fmax", "fmin",
-               "logaddexp", "logaddexp2", *_PREDICATE_OPS}
+               "logaddexp", "logaddexp2", "frexp", *_PREDICATE_OPS}
 
 TENSOR_METHODS = {}
 for _name in _METHODS:
