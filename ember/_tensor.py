@@ -97,6 +97,7 @@ class Tensor:
     _view_version = 0           # the shared version when this view's grad_fn was last derived
     _accumulator = None         # weak reference to this leaf's AccumulateGrad node
     _hooks = None               # gradient hooks on a leaf
+    _post_accumulate_hooks = None   # hooks run after backward adds to this leaf's .grad
     _retains_grad = False
     _is_param = False
 
@@ -462,6 +463,23 @@ class Tensor:
         if node._tensor_hooks is None:
             node._tensor_hooks = {}
         return _RemovableHandle(node._tensor_hooks.setdefault(self._output_nr, []), hook)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        """Call ``hook(tensor)`` on this leaf after backward has added to its ``.grad`` (e.g. to step an optimizer).
+
+        >>> w = ember.ones(2, requires_grad=True)
+        >>> handle = w.register_post_accumulate_grad_hook(lambda t: print(t.grad))
+        >>> (w * 3).sum().backward()
+        tensor([3., 3.])
+        """
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self._grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        from .autograd.function import _RemovableHandle
+        if self._post_accumulate_hooks is None:
+            self._post_accumulate_hooks = []
+        return _RemovableHandle(self._post_accumulate_hooks, hook)
 
     # ------------------------------------------------------------------ views and in-place
     def _become_view_of(self, source, view_cls, attrs):

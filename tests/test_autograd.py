@@ -865,3 +865,21 @@ def test_second_derivatives_of_0dim_outputs_saved_for_backward(name):
     assert ember.autograd.gradgradcheck(lambda t: getattr(ember, name)(t) * 2, (x,))
     (g,) = ember.autograd.grad(getattr(ember, name)(x) ** 2, x, create_graph=True)
     assert g.requires_grad
+
+
+def test_post_accumulate_grad_hook_runs_after_accumulation_on_leaves_only():
+    x = ember.ones(2, requires_grad=True)
+    seen = []
+    handle = x.register_post_accumulate_grad_hook(lambda t: seen.append(t.grad.tolist()))
+    (x * 3).sum().backward()
+    (x * 2).sum().backward()
+    assert seen == [[3.0, 3.0], [5.0, 5.0]]
+    ember.autograd.grad((x * 2).sum(), x)          # grad() accumulates nothing: no call
+    assert len(seen) == 2
+    handle.remove()
+    (x * 2).sum().backward()
+    assert len(seen) == 2
+    with pytest.raises(RuntimeError, match="non-leaf"):
+        (x * 2).register_post_accumulate_grad_hook(lambda t: None)
+    with pytest.raises(RuntimeError, match="doesn't require gradient"):
+        ember.ones(2).register_post_accumulate_grad_hook(lambda t: None)

@@ -174,6 +174,9 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, acc
                     grad = _run_pre_hooks(node, [grad])[0]
                 if accumulate:
                     _accumulate(node.variable, grad, create_graph)
+                    if node.variable._post_accumulate_hooks:
+                        for hook in node.variable._post_accumulate_hooks:
+                            hook(node.variable)
                     if node._post_hooks:
                         for hook in node._post_hooks:
                             hook((), (grad,))
