@@ -807,7 +807,17 @@ def zero_(self):
     return self._assign_inplace(Zero.apply(self))
 
 
+def new(self, *args):
+    """PyTorch's legacy ``x.new(...)``: ``x.new(2, 3)`` is uninitialised, ``x.new([1, 2])`` copies data; x's dtype.
+
+    >>> ember.tensor([1, 2]).new([3.7, 4.2])
+    tensor([3, 4])
+    """
+    return Tensor(*args, dtype=self.dtype)
+
+
 TENSOR_METHODS = {
+    "new": new,
     "new_zeros": _new(zeros, "new_zeros"),
     "new_ones": _new(ones, "new_ones"),
     "new_empty": _new(empty, "new_empty"),

@@ -475,3 +475,11 @@ def test_fill_finite_differences():
     check_grad(lambda v: ember.zeros(3, dtype=ember.float64).fill_(v) * ember.arange(3.0, dtype=ember.float64),
                randn())
     check_grad(lambda x: (x * 2).zero_() + x * x, randn(3))
+
+
+@pytest.mark.parametrize("args", [([3.7, 4.2],), (2, 3), (), ((2, 1),)])
+def test_legacy_new(args):
+    from helpers import parity
+    parity(lambda m: tuple(m.tensor([1, 2]).new(*args).shape), grad=False)
+    if args and isinstance(args[0], list):
+        parity(lambda m: m.tensor([1, 2]).new(*args), grad=False)
