@@ -25,12 +25,13 @@ from .ops import *  # noqa: F401,F403  (the torch.* functions, one module per fa
 from ._creation import *  # noqa: F401,F403
 from .random import *  # noqa: F401,F403
 from ._settings import *  # noqa: F401,F403  (threads, determinism, default device, ...)
-from . import _creation, random, linalg, return_types, cuda
+from . import _creation, random, linalg, return_types, cuda, special
 from .ops import attach_tensor_methods as _attach
 from .ops._util import broadcast_shapes
 
-_attach(_creation, random, linalg)
+_attach(_creation, random, linalg, special)
 globals().update(linalg.TORCH_FUNCTIONS)   # torch.det, torch.svd, ...: the older linalg names
+globals().update(special.TORCH_FUNCTIONS)   # torch.i0, torch.igamma, torch.mvlgamma, ...
 
 from .ops import expose_inplace_functions as _expose_inplace_functions
 from .ops import tensor_function as _tensor_function

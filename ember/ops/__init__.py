@@ -17,11 +17,12 @@ from . import (
     reduction,
     shape,
     statistics,
+    windows,
 )
 from ._util import check_tensor
 
 FAMILIES = (conversion, elementwise, reduction, shape, indexing, linalg, statistics, combinatorics, queries,
-            activation)
+            activation, windows)
 
 
 def attach_tensor_methods(*modules):
