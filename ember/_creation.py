@@ -14,7 +14,7 @@ from ._device import array_module, check_available, to_device
 from ._tensor import Tensor, _type_word
 from .autograd.function import Primitive
 
-__all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "scalar_tensor",
+__all__ = ["tensor", "fill", "as_tensor", "asarray", "from_numpy", "scalar_tensor",
            "zeros", "ones", "full", "empty", "empty_strided", "eye",
            "zeros_like", "ones_like", "full_like", "empty_like",
            "arange", "range", "linspace", "logspace"]
@@ -796,6 +796,15 @@ def fill_(self, value):
     number = _number(value, "value", "fill_")
     cast = _checked_cast(np.array(number), self.dtype, check_floats=True)
     return self._assign_inplace(FillScalar.apply(self, value=cast))
+
+
+def fill(input, value):
+    """A new tensor shaped like ``input`` (and of its dtype) holding ``value``; out-of-place ``fill_``.
+
+    >>> ember.fill(ember.tensor([1, 2]), 7)
+    tensor([7, 7])
+    """
+    return fill_(input.clone(), value)
 
 
 def zero_(self):

@@ -48,3 +48,13 @@ def test_detach_and_anomaly_switches_at_top_level():
     finally:
         ember.set_anomaly_enabled(False)
     assert ember.is_anomaly_enabled() is False
+
+
+@requires_torch
+def test_rsub_fill_and_more_inplace_functions():
+    from helpers import parity, randint, randn
+    parity(lambda m, x: (m.rsub(x, 5, alpha=2), m.rsub(x, x * 3)), randn(3))
+    parity(lambda m, x: m.fill(x, 3.0), randn(2, 3))
+    parity(lambda m, x: m.fill(x, 2.7), randint(0, 3, 4), grad=False)
+    parity(lambda m, x, y: (m.gcd_(x.clone(), y), m.lcm_(x.clone(), y)), randint(1, 30, 5), randint(1, 30, 5))
+    parity(lambda m, x, y: m.ldexp_(x.clone(), y), randn(5), randint(0, 3, 5), grad=False)

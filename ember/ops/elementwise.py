@@ -1645,7 +1645,17 @@ def frexp(input, *, out=None):
     return result
 
 
-__all__ += ["ldexp", "frexp"]
+def rsub(input, other, *, alpha=1):
+    """``other - alpha * input``: subtraction with the operands reversed (PyTorch's ``torch.rsub``).
+
+    >>> ember.rsub(ember.tensor([1.0, 2.0]), 5, alpha=2)
+    tensor([3., 1.])
+    """
+    check_tensor(input, "input", "rsub")
+    return sub(other, input, alpha=alpha)
+
+
+__all__ += ["ldexp", "frexp", "rsub"]
 
 
 _OPERATORS = {
