@@ -12,12 +12,18 @@ from ._util import check_tensor, wrap_dim
 __all__ = ["softmax", "log_softmax"]
 
 
+def _shifted(x, dim):
+    """``x`` minus its maximum along ``dim`` (so exp cannot overflow); a fresh array."""
+    if x.size == 0:
+        return x.copy()
+    return x - array_module(x).max(x, axis=dim, keepdims=True)
+
+
 class Softmax(Primitive):
     @staticmethod
     def forward(ctx, x, *, dim):
         xp = array_module(x)
-        shifted = x - xp.max(x, axis=dim, keepdims=True) if x.size else x
-        y = xp.exp(shifted)
+        y = xp.exp(_shifted(x, dim))
         y /= xp.sum(y, axis=dim, keepdims=True)
         ctx.dim = dim
         ctx.save_for_backward(y)
@@ -33,11 +39,8 @@ class LogSoftmax(Primitive):
     @staticmethod
     def forward(ctx, x, *, dim):
         xp = array_module(x)
-        if x.size == 0:
-            y = x.copy()
-        else:
-            shifted = x - xp.max(x, axis=dim, keepdims=True)
-            y = shifted - xp.log(xp.sum(xp.exp(shifted), axis=dim, keepdims=True))
+        y = _shifted(x, dim)
+        y -= xp.log(xp.sum(xp.exp(y), axis=dim, keepdims=True))
         ctx.dim = dim
         ctx.save_for_backward(y)
         return y
