@@ -40,7 +40,8 @@ class LogSoftmax(Primitive):
     def forward(ctx, x, *, dim):
         xp = array_module(x)
         y = _shifted(x, dim)
-        y -= xp.log(xp.sum(xp.exp(y), axis=dim, keepdims=True))
+        if y.size:
+            y -= xp.log(xp.sum(xp.exp(y), axis=dim, keepdims=True))
         ctx.dim = dim
         ctx.save_for_backward(y)
         return y
