@@ -1051,7 +1051,7 @@ class _IncompleteGamma(Primitive):
 
 
 class Igamma(_IncompleteGamma):
-    pass
+    """The regularised lower incomplete gamma function P(a, x) (the base class's defaults)."""
 
 
 class Igammac(_IncompleteGamma):

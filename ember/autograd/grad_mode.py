@@ -126,6 +126,9 @@ class _NoArgumentContext(_GradModeContext):
             return super().__new__(cls)
         return cls()(orig_func)
 
+    def __init__(self, orig_func=None):
+        """Nothing to set up: a decorated function was already handled by ``__new__``."""
+
 
 class no_grad(_NoArgumentContext):
     """Stop recording operations for backward inside the block or decorated function.
@@ -135,9 +138,6 @@ class no_grad(_NoArgumentContext):
     ...     (x * 2).requires_grad
     False
     """
-
-    def __init__(self, orig_func=None):
-        pass
 
     def _enter_mode(self):
         _local.enabled = False
@@ -151,9 +151,6 @@ class enable_grad(_NoArgumentContext):
     ...     (x * 2).requires_grad
     True
     """
-
-    def __init__(self, orig_func=None):
-        pass
 
     def _enter_mode(self):
         _local.enabled = True
