@@ -1461,25 +1461,24 @@ def column_stack(tensors, *, out=None):
 # ----------------------------------------------------------------------------- triangles
 
 class Tril(Primitive):
-    @staticmethod
-    def forward(ctx, x, *, diagonal):
+    """Zero the entries above diagonal ``diagonal``; masking is its own adjoint, so backward masks too."""
+
+    keep = "tril"
+
+    @classmethod
+    def forward(cls, ctx, x, *, diagonal):
         ctx.diagonal = diagonal
-        return array_module(x).tril(x, diagonal)
+        return getattr(array_module(x), cls.keep)(x, diagonal)
 
-    @staticmethod
-    def backward(ctx, grad):
-        return Tril.apply(grad, diagonal=ctx.diagonal)
+    @classmethod
+    def backward(cls, ctx, grad):
+        return cls.apply(grad, diagonal=ctx.diagonal)
 
 
-class Triu(Primitive):
-    @staticmethod
-    def forward(ctx, x, *, diagonal):
-        ctx.diagonal = diagonal
-        return array_module(x).triu(x, diagonal)
+class Triu(Tril):
+    """Zero the entries below diagonal ``diagonal``."""
 
-    @staticmethod
-    def backward(ctx, grad):
-        return Triu.apply(grad, diagonal=ctx.diagonal)
+    keep = "triu"
 
 
 def _triangle(op, name, input, diagonal, out):
