@@ -42,7 +42,18 @@ from .autograd.anomaly_mode import is_anomaly_enabled, is_anomaly_check_nan_enab
 from .autograd.anomaly_mode import _set_anomaly_enabled as set_anomaly_enabled
 
 
+# Subpackages and functions loaded on first use, so ``import ember`` stays light.
+_LAZY_SUBMODULES = ("nn", "optim", "utils", "serialization")
+_LAZY_FUNCTIONS = {"save": "serialization", "load": "serialization"}
+
+
 def __getattr__(name):
     if name == "bfloat16":      # needs the optional ml_dtypes package, so it is made on first use
         return _dtype._load_bfloat16()
+    if name in _LAZY_SUBMODULES:
+        import importlib
+        return importlib.import_module(f"{__name__}.{name}")
+    if name in _LAZY_FUNCTIONS:
+        import importlib
+        return getattr(importlib.import_module(f"{__name__}.{_LAZY_FUNCTIONS[name]}"), name)
     raise AttributeError(f"module 'ember' has no attribute {name!r}")

@@ -9,10 +9,17 @@ from .._tensor import Tensor
 from . import (
     activation,
     combinatorics,
+    conv,
     conversion,
+    distance,
+    dropout,
     elementwise,
+    embedding,
     indexing,
     linalg,
+    loss,
+    normalization,
+    pooling,
     queries,
     reduction,
     shape,
@@ -22,7 +29,7 @@ from . import (
 from ._util import check_tensor
 
 FAMILIES = (conversion, elementwise, reduction, shape, indexing, linalg, statistics, combinatorics, queries,
-            activation, windows)
+            activation, windows, conv, pooling, normalization, loss, dropout, embedding, distance)
 
 
 def attach_tensor_methods(*modules):

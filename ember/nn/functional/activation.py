@@ -1,0 +1,3 @@
+"""ember.nn.functional: Activation functions."""
+
+__all__ = []

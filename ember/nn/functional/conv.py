@@ -1,0 +1,3 @@
+"""ember.nn.functional: Convolutions."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""ember.nn.functional: Dropout functions."""
+
+__all__ = []

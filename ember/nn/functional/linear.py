@@ -1,0 +1,3 @@
+"""ember.nn.functional: linear and bilinear."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""ember.nn.functional: Loss functions."""
+
+__all__ = []

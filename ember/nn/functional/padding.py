@@ -1,0 +1,3 @@
+"""ember.nn.functional: pad."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""ember.nn.functional: Pooling."""
+
+__all__ = []

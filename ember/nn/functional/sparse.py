@@ -1,0 +1,3 @@
+"""ember.nn.functional: embedding, embedding_bag and one_hot."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""torch.nn.init: the initializers layers use for their weights."""
+
+__all__ = []

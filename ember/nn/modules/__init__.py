@@ -1,0 +1,41 @@
+"""The layers of ember.nn, one module per family (as in torch.nn.modules)."""
+
+from . import (
+    activation,
+    batchnorm,
+    container,
+    conv,
+    distance,
+    dropout,
+    flatten,
+    instancenorm,
+    linear,
+    loss,
+    module,
+    normalization,
+    pooling,
+    sparse,
+)
+
+FAMILIES = (
+    module,
+    container,
+    linear,
+    flatten,
+    activation,
+    dropout,
+    sparse,
+    normalization,
+    batchnorm,
+    instancenorm,
+    distance,
+    loss,
+    conv,
+    pooling,
+)
+
+__all__ = []
+for _family in FAMILIES:
+    __all__ += list(_family.__all__)
+    globals().update({name: getattr(_family, name) for name in _family.__all__})
+del _family

@@ -1,0 +1,3 @@
+"""Activation layers (ReLU, GELU, Softmax, ...)."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""CosineSimilarity and PairwiseDistance."""
+
+__all__ = []

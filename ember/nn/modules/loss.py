@@ -1,0 +1,3 @@
+"""Loss modules (CrossEntropyLoss, MSELoss, ...)."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""Module: the base class of every layer."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""ember.save / ember.load: PyTorch's checkpoint format."""
+
+__all__ = []
