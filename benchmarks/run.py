@@ -74,6 +74,45 @@ def w2_matmul(lib):
     return 2 * 1024 ** 3 / seconds / 1e9
 
 
+def _training_steps_per_second(lib, model, optimizer, batch, steps=20, repeats=5):
+    """Training steps per second: forward, cross-entropy, backward and an optimizer step on one batch."""
+    images, labels = (lib.from_numpy(array) for array in batch)
+    loss_fn = lib.nn.CrossEntropyLoss()
+
+    def train():
+        for _ in range(steps):
+            optimizer.zero_grad()
+            loss_fn(model(images), labels).backward()
+            optimizer.step()
+    return steps / median_time(train, repeats=repeats, warmup=1)
+
+
+def _batch(shape, classes=10):
+    rng = np.random.default_rng(0)
+    return rng.standard_normal(shape).astype(np.float32), rng.integers(0, classes, shape[0]).astype(np.int64)
+
+
+@workload("W3", "MLP 784-256-128-10, SGD momentum, batch 128", "steps/s", higher_is_better=True)
+def w3_mlp(lib):
+    nn = lib.nn
+    lib.manual_seed(0)
+    model = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10))
+    optimizer = lib.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    return _training_steps_per_second(lib, model, optimizer, _batch((128, 784)), steps=50)
+
+
+@workload("W4", "CNN 2 conv + 2 linear on 1x28x28, Adam, batch 64", "steps/s", higher_is_better=True)
+def w4_cnn(lib):
+    nn = lib.nn
+    lib.manual_seed(0)
+    model = nn.Sequential(
+        nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(3136, 128), nn.ReLU(), nn.Linear(128, 10))
+    optimizer = lib.optim.Adam(model.parameters(), lr=1e-3)
+    return _training_steps_per_second(lib, model, optimizer, _batch((64, 1, 28, 28)), steps=5)
+
+
 def _import_seconds(lib):
     """Wall time of ``import <lib>`` in a fresh interpreter (median of 5, after one run that writes bytecode).
 
@@ -99,6 +138,8 @@ workload("W8", "installed size (package directory)", "MB", higher_is_better=Fals
 
 def _libraries():
     import ember
+    import ember.nn
+    import ember.optim
     libs = {"ember": ember}
     try:
         import torch
