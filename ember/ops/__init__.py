@@ -17,8 +17,10 @@ from . import (
     embedding,
     indexing,
     linalg,
+    linear,
     loss,
     normalization,
+    padding,
     pooling,
     queries,
     reduction,
@@ -29,7 +31,7 @@ from . import (
 from ._util import check_tensor
 
 FAMILIES = (conversion, elementwise, reduction, shape, indexing, linalg, statistics, combinatorics, queries,
-            activation, windows, conv, pooling, normalization, loss, dropout, embedding, distance)
+            activation, windows, conv, pooling, normalization, loss, dropout, embedding, distance, linear, padding)
 
 
 def attach_tensor_methods(*modules):

@@ -122,7 +122,13 @@ class Where(Primitive):
     @staticmethod
     def forward(ctx, condition, a, b):
         ctx.save_for_backward(condition)
-        return array_module(condition).where(condition, a, b)
+        xp = array_module(condition)
+        if type(b) is int and b == 0 and type(a) is xp.ndarray and a.dtype.kind == "f" and a.shape == condition.shape:
+            with np.errstate(invalid="ignore"):
+                kept = a * condition        # NumPy's where is ~20x slower on a random mask (gradients of relu)
+            if not xp.isnan(kept).any():    # 0 * inf made a NaN: fall back
+                return kept
+        return xp.where(condition, a, b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -505,7 +511,7 @@ _ALIASES = {"absolute": "abs", "arcsin": "asin", "arccos": "acos", "arctan": "at
             "not_equal": "ne", "less": "lt", "less_equal": "le", "greater": "gt", "greater_equal": "ge"}
 
 # Unary ops whose public function adds an argument or a check to the table-built one.
-_relu = _unary("relu", "max(input, 0)", lambda xp, x: xp.maximum(x, 0).astype(x.dtype),
+_relu = _unary("relu", "max(input, 0)", lambda xp, x: xp.maximum(x, 0).astype(x.dtype, copy=False),
                lambda x, y, g: _select(y > 0, g, 0), INTEGRAL)
 _round_to_integer = _unary("round", "input rounded to the nearest integer, halves to even",
                            _same_for_integers(lambda xp, x: xp.rint(x)), _zero_grad, INTEGRAL)
