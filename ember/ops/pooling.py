@@ -1,5 +1,479 @@
-"""Pooling (torch.max_pool*, avg_pool*, adaptive pooling): forward and backward together."""
+"""Pooling: max, average, adaptive and Lp pooling over 1-3 spatial dims, and max unpooling.
 
-__all__ = []
+Max pooling picks one input per window; its gradient is a scatter of the output gradient to
+the picked positions (``IndexScatter``), whose own gradient is the matching gather
+(``IndexGather``), so every order of derivative is a scatter or a gather. Average pooling is
+linear: ``AvgPool`` and its adjoint ``AvgPoolGrad`` are each other's backward. Adaptive
+average pooling is a product with one averaging matrix per dim, written with ``matmul``.
+"""
+
+import itertools
+import math
+
+import numpy as np
+
+from .._device import array_module
+from ..autograd.function import Primitive
+from ._util import check_tensor, constant
+from .conv import Geometry, padded, windows
+
+__all__ = ["max_pool1d", "max_pool2d", "max_pool3d", "max_pool1d_with_indices", "avg_pool1d",
+           "adaptive_avg_pool1d", "adaptive_max_pool1d"]
 
 TENSOR_METHODS = {}
+
+
+# ----------------------------------------------------------------------------- gather / scatter by index
+
+class IndexScatter(Primitive):
+    """Place ``values`` (N, C, *out) at flat positions ``indices`` of zero planes of ``size``, summing repeats.
+
+    With ``accumulate=False`` positions are assigned (max_unpool); either way the backward is
+    the gather at the same positions.
+    """
+
+    @staticmethod
+    def forward(ctx, values, indices, *, size, accumulate=True):
+        xp = array_module(values)
+        n, c = values.shape[:2]
+        plane = math.prod(size)
+        out = xp.zeros((n * c, plane), dtype=values.dtype)
+        rows = values.reshape(n * c, -1) if values.size else values.reshape(n * c, 0)
+        where = indices.reshape(n * c, -1) if indices.size else indices.reshape(n * c, 0)
+        if accumulate:
+            flat = (xp.arange(n * c)[:, None] * plane + where).ravel()
+            out = xp.bincount(flat, weights=rows.ravel(), minlength=n * c * plane).astype(values.dtype)
+        else:
+            xp.put_along_axis(out, where, rows, axis=1)
+        ctx.save_for_backward(indices)
+        return out.reshape((n, c) + tuple(size))
+
+    @staticmethod
+    def backward(ctx, grad):
+        (indices,) = ctx.saved_tensors
+        return IndexGather.apply(grad, indices), None
+
+
+class IndexGather(Primitive):
+    """``x`` (N, C, *size) read at flat positions ``indices`` (N, C, *out); backward scatters back."""
+
+    @staticmethod
+    def forward(ctx, x, indices):
+        xp = array_module(x)
+        n, c = x.shape[:2]
+        flat = x.reshape(n * c, -1)
+        picked = xp.take_along_axis(flat, indices.reshape(n * c, -1), axis=1)
+        ctx.size = x.shape[2:]
+        ctx.save_for_backward(indices)
+        return picked.reshape(indices.shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (indices,) = ctx.saved_tensors
+        return IndexScatter.apply(grad, indices, size=ctx.size), None
+
+
+# ----------------------------------------------------------------------------- max pooling
+
+def _pool_output(size, kernel, stride, pad, dilation, ceil_mode):
+    """PyTorch's output length of one pooled dim (ceil_mode drops a last window starting in the right padding)."""
+    span = size + 2 * pad - dilation * (kernel - 1) - 1
+    out = (span + (stride - 1 if ceil_mode else 0)) // stride + 1
+    if ceil_mode and (out - 1) * stride >= size + pad:
+        out -= 1
+    return out
+
+
+def max_pool_forward(x, kernel, stride, pad, dilation, out):
+    """Max over each window of ``x`` (N, C, *spatial): the values and the flat input index of each maximum."""
+    xp = array_module(x)
+    spatial = x.shape[2:]
+    d = len(spatial)
+    if _tiles(spatial, kernel, stride, pad, dilation):
+        return _max_tiles(x, kernel, out)
+    reach = [(o - 1) * s + dl * (k - 1) + 1 for o, s, dl, k in zip(out, stride, dilation, kernel)]
+    pads = tuple((p, max(0, r - n - p)) for p, r, n in zip(pad, reach, spatial))
+    fill = -xp.inf if x.dtype.kind == "f" else xp.iinfo(x.dtype).min
+    geometry = Geometry(kernel, stride, pads, dilation, 1)
+    win = windows(padded(x, pads, fill), geometry, out)
+    flat = win.reshape(x.shape[:2] + tuple(out) + (math.prod(kernel),))
+    arg = flat.argmax(-1)
+    values = xp.take_along_axis(flat, arg[..., None], -1)[..., 0]
+    index = xp.zeros(arg.shape, dtype=np.int64)
+    for dim, position in enumerate(xp.unravel_index(arg, kernel)):
+        start = xp.arange(out[dim]) * stride[dim] - pad[dim]
+        start = start.reshape((-1,) + (1,) * (d - 1 - dim))
+        coord = xp.clip(start + position * dilation[dim], 0, spatial[dim] - 1)
+        index = index * spatial[dim] + coord
+    return values, index
+
+
+def _tiles(spatial, kernel, stride, pad, dilation):
+    """Whether the windows tile the input without overlap or padding (the reshape fast path)."""
+    return all(k == s and p == 0 and dl == 1 for k, s, p, dl in zip(kernel, stride, pad, dilation))
+
+
+def _max_tiles(x, kernel, out):
+    """Max pooling when kernel == stride: the input cut into (out, kernel) blocks by a reshape."""
+    xp = array_module(x)
+    n, c = x.shape[:2]
+    d = len(kernel)
+    used = x[(slice(None), slice(None)) + tuple(slice(0, o * k) for o, k in zip(out, kernel))]
+    blocks = used.reshape((n, c) + tuple(itertools.chain.from_iterable(zip(out, kernel))))
+    order = (0, 1) + tuple(2 + 2 * i for i in range(d)) + tuple(3 + 2 * i for i in range(d))
+    flat = blocks.transpose(order).reshape((n, c) + tuple(out) + (math.prod(kernel),))
+    arg = flat.argmax(-1)
+    values = xp.take_along_axis(flat, arg[..., None], -1)[..., 0]
+    index = xp.zeros(arg.shape, dtype=np.int64)
+    spatial = x.shape[2:]
+    for dim, position in enumerate(xp.unravel_index(arg, kernel)):
+        start = (xp.arange(out[dim]) * kernel[dim]).reshape((-1,) + (1,) * (d - 1 - dim))
+        index = index * spatial[dim] + start + position
+    return values, index
+
+
+class MaxPool(Primitive):
+    """Max over windows; backward scatters the gradient to each window's maximum."""
+
+    @staticmethod
+    def forward(ctx, x, *, kernel, stride, pad, dilation, out):
+        values, index = max_pool_forward(x, kernel, stride, pad, dilation, out)
+        ctx.index = index
+        ctx.size = x.shape[2:]
+        ctx.overlap = any(s < dl * (k - 1) + 1 for k, s, dl in zip(kernel, stride, dilation))
+        return values, index
+
+    @staticmethod
+    def backward(ctx, grad, _):
+        return IndexScatter.apply(grad, constant(ctx.index), size=ctx.size, accumulate=ctx.overlap)
+
+
+# ----------------------------------------------------------------------------- average pooling
+
+def _avg_divisors(spatial, kernel, stride, pad, out, count_include_pad, xp, dtype):
+    """The divisor of each output position (N, C broadcast), as PyTorch counts them."""
+    divisor = xp.ones(tuple(out), dtype=dtype)
+    for dim, (n, k, s, p, o) in enumerate(zip(spatial, kernel, stride, pad, out)):
+        start = np.arange(o) * s - p
+        end = np.minimum(start + k, n + p)
+        if count_include_pad:
+            count = end - start
+        else:
+            count = np.minimum(end, n) - np.maximum(start, 0)
+        shape = [1] * len(out)
+        shape[dim] = o
+        divisor = divisor * xp.asarray(count.reshape(shape), dtype=dtype)
+    return divisor
+
+
+class AvgPool(Primitive):
+    """Window sums divided by the divisors; backward is ``AvgPoolGrad`` (its adjoint)."""
+
+    @staticmethod
+    def forward(ctx, x, *, kernel, stride, pad, out, divisor):
+        spatial = x.shape[2:]
+        d = len(spatial)
+        reach = [(o - 1) * s + k for o, s, k in zip(out, stride, kernel)]
+        pads = tuple((p, max(0, r - n - p)) for p, r, n in zip(pad, reach, spatial))
+        geometry = Geometry(kernel, stride, pads, (1,) * d, 1)
+        win = windows(padded(x, pads), geometry, out)
+        total = win.sum(axis=tuple(range(2 + d, 2 + 2 * d)))
+        ctx.attrs = dict(kernel=kernel, stride=stride, pad=pad, out=out, divisor=divisor)
+        ctx.spatial = spatial
+        return (total / divisor).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return AvgPoolGrad.apply(grad, spatial=ctx.spatial, **ctx.attrs)
+
+
+class AvgPoolGrad(Primitive):
+    """The adjoint of AvgPool: each output's gradient over its divisor, spread over its window."""
+
+    @staticmethod
+    def forward(ctx, grad, *, spatial, kernel, stride, pad, out, divisor):
+        xp = array_module(grad)
+        reach = [(o - 1) * s + k for o, s, k in zip(out, stride, kernel)]
+        full = tuple(max(n + p, r) + p for n, p, r in zip(spatial, pad, reach))
+        share = (grad / divisor).astype(grad.dtype, copy=False)
+        dx = xp.zeros(grad.shape[:2] + full, dtype=grad.dtype)
+        for offsets in itertools.product(*(range(k) for k in kernel)):
+            target = (slice(None), slice(None)) + tuple(
+                slice(o, o + (m - 1) * s + 1, s) for o, m, s in zip(offsets, out, stride))
+            dx[target] += share
+        inner = (slice(None), slice(None)) + tuple(slice(p, p + n) for p, n in zip(pad, spatial))
+        ctx.attrs = dict(kernel=kernel, stride=stride, pad=pad, out=out, divisor=divisor)
+        return xp.ascontiguousarray(dx[inner])
+
+    @staticmethod
+    def backward(ctx, grad):
+        return AvgPool.apply(grad, **ctx.attrs)
+
+
+# ----------------------------------------------------------------------------- argument handling
+
+def pool_tuple(value, d, name, fn):
+    """An int or a sequence of 1 or ``d`` ints as a ``d``-tuple (PyTorch's error otherwise)."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return (int(value),) * d
+    values = tuple(value)
+    if not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values):
+        raise TypeError(f"{fn}(): argument '{name}' must be tuple of ints, but found element of type "
+                        f"{type(next(v for v in values if not isinstance(v, (int, np.integer)))).__name__}")
+    if len(values) == 1:
+        return values * d
+    if len(values) != d:
+        raise RuntimeError(f"{fn}: {name} must either be a single int, or a tuple of {d} ints")
+    return tuple(int(v) for v in values)
+
+
+def _batched(input, d, fn):
+    """``input`` as (N, C, *spatial) and whether it had a batch dim."""
+    if input.ndim not in (d + 1, d + 2):
+        raise RuntimeError(f"{fn}: Expected {d + 1}D or {d + 2}D input tensor, but got {list(input.shape)}"
+                           if d > 1 else
+                           f"{fn}() Expected 2D or 3D input tensor, but got {list(input.shape)}")
+    if input.ndim == d + 1:
+        return input.unsqueeze(0), False
+    return input, True
+
+
+def max_pool(fn, d, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices):
+    """Max pooling over the last ``d`` dims of ``input``; the values, or (values, indices)."""
+    check_tensor(input, "input", fn)
+    kernel = pool_tuple(kernel_size, d, "kernel_size", fn)
+    stride = kernel if stride is None or (not isinstance(stride, int) and len(stride) == 0) else \
+        pool_tuple(stride, d, "stride", fn)
+    pad = pool_tuple(padding, d, "padding", fn)
+    dilation = pool_tuple(dilation, d, "dilation", fn)
+    _check_pool_args(fn, kernel, stride, pad, dilation)
+    x, batched = _batched(input, d, fn)
+    spatial = x.shape[2:]
+    out = tuple(_pool_output(n, k, s, p, dl, ceil_mode)
+                for n, k, s, p, dl in zip(spatial, kernel, stride, pad, dilation))
+    if any(o <= 0 for o in out):
+        raise RuntimeError(f"Given input size: ({'x'.join(map(str, x.shape[1:]))}). Calculated output size: "
+                           f"({'x'.join(map(str, (x.shape[1],) + out))}). Output size is too small")
+    if x.shape[1] == 0 or x.shape[0] == 0 and batched is False:
+        raise RuntimeError(f"{fn}: Expected input's non-batch dimensions to have positive length, but got "
+                           f"{list(input.shape)}")
+    values, indices = MaxPool.apply(x, kernel=kernel, stride=stride, pad=pad, dilation=dilation, out=out)
+    if not batched:
+        values, indices = values.squeeze(0), indices.squeeze(0)
+    return (values, indices) if return_indices else values
+
+
+def _check_pool_args(fn, kernel, stride, pad, dilation):
+    if any(k <= 0 for k in kernel):
+        raise RuntimeError("kernel_size must be greater than zero")
+    if any(s <= 0 for s in stride):
+        raise RuntimeError("stride must be greater than zero")
+    if dilation is not None and any(dl <= 0 for dl in dilation):
+        raise RuntimeError("dilation must be greater than zero")
+    if any(p < 0 for p in pad):
+        raise RuntimeError("pad must be non-negative")
+    if any(p * 2 > k for p, k in zip(pad, kernel)):
+        raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={pad[0]}, "
+                           f"kernel_size={kernel[0]} and dilation={1 if dilation is None else dilation[0]}")
+
+
+def avg_pool(fn, d, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):
+    """Average pooling over the last ``d`` dims of ``input``."""
+    check_tensor(input, "input", fn)
+    kernel = pool_tuple(kernel_size, d, "kernel_size", fn)
+    stride = kernel if stride is None or (not isinstance(stride, int) and len(stride) == 0) else \
+        pool_tuple(stride, d, "stride", fn)
+    pad = pool_tuple(padding, d, "padding", fn)
+    _check_pool_args(fn, kernel, stride, pad, None)
+    if divisor_override is not None and divisor_override == 0:
+        raise RuntimeError("divisor must be not zero")
+    if not input.dtype.is_floating_point:
+        from .._tensor import _type_word
+        raise RuntimeError(f'"{fn}_out_frame" not implemented for \'{_type_word(input.dtype)}\'')
+    x, batched = _batched(input, d, fn)
+    spatial = x.shape[2:]
+    out = tuple(_pool_output(n, k, s, p, 1, ceil_mode) for n, k, s, p in zip(spatial, kernel, stride, pad))
+    if any(o <= 0 for o in out):
+        raise RuntimeError(f"Given input size: ({'x'.join(map(str, x.shape[1:]))}). Calculated output size: "
+                           f"({'x'.join(map(str, (x.shape[1],) + out))}). Output size is too small")
+    xp = array_module(x._data)
+    if divisor_override is not None:
+        divisor = xp.asarray(float(divisor_override), dtype=x._data.dtype)
+    else:
+        divisor = _avg_divisors(spatial, kernel, stride, pad, out, count_include_pad, xp, x._data.dtype)
+    y = AvgPool.apply(x, kernel=kernel, stride=stride, pad=pad, out=out, divisor=divisor)
+    return y if batched else y.squeeze(0)
+
+
+# ----------------------------------------------------------------------------- adaptive pooling
+
+def adaptive_bounds(size, out):
+    """PyTorch's adaptive windows of one dim: start floor(i*size/out), end ceil((i+1)*size/out)."""
+    starts = [(i * size) // out for i in range(out)]
+    ends = [-(-((i + 1) * size) // out) for i in range(out)]
+    return starts, ends
+
+
+def _averaging_matrix(size, out, like):
+    """The (out, size) matrix whose rows average each adaptive window."""
+    matrix = np.zeros((out, size), dtype=like._data.dtype)
+    for i, (start, end) in enumerate(zip(*adaptive_bounds(size, out))):
+        matrix[i, start:end] = 1.0 / (end - start)
+    return constant(matrix)
+
+
+def _output_size(output_size, d, spatial, fn):
+    if isinstance(output_size, (int, np.integer)) and not isinstance(output_size, bool):
+        sizes = (int(output_size),) * d
+    else:
+        sizes = tuple(output_size)
+        if len(sizes) != d:
+            raise RuntimeError(f"{fn}: output_size must be {d}")
+    return tuple(n if s is None else int(s) for s, n in zip(sizes, spatial))
+
+
+def adaptive_avg_pool(fn, d, input, output_size):
+    """Adaptive average pooling: one averaging matrix product per pooled dim."""
+    check_tensor(input, "input", fn)
+    if input.ndim not in (d + 1, d + 2):
+        raise RuntimeError(f"{fn}(): Expected {d + 1}D or {d + 2}D tensor, but got {list(input.shape)}"
+                           if d > 1 else f"{fn}(): Expected 2D or 3D tensor, but got {list(input.shape)}")
+    spatial = input.shape[input.ndim - d:]
+    out = _output_size(output_size, d, spatial, fn)
+    if any(o < 0 for o in out):
+        raise RuntimeError(f"{fn}: elements of output_size must be greater than or equal to 0 but received "
+                           f"{list(out)}")
+    if any(n == 0 for n in input.shape[input.ndim - d:]) or input.ndim == d + 2 and input.shape[1] == 0:
+        raise RuntimeError(f"{fn}(): Expected input to have non-zero size for non-batch dimensions, but input has "
+                           f"sizes {list(input.shape)} with dimension {input.ndim - d} being empty")
+    if not input.dtype.is_floating_point:
+        from .._tensor import _type_word
+        raise RuntimeError(f'"adaptive_avg_pool{d}d" not implemented for \'{_type_word(input.dtype)}\'')
+    y = input
+    for dim in range(d):
+        axis = input.ndim - d + dim
+        if spatial[dim] == out[dim]:
+            continue
+        matrix = _averaging_matrix(spatial[dim], out[dim], input)
+        y = (y.movedim(axis, -1) @ matrix.t()).movedim(-1, axis)
+    return y if y is not input else input.clone()
+
+
+def adaptive_max_pool(fn, d, input, output_size, return_indices):
+    """Adaptive max pooling: each window's maximum and its flat index in the input plane."""
+    check_tensor(input, "input", fn)
+    if input.ndim not in (d + 1, d + 2):
+        raise RuntimeError(f"{fn}(): Expected {d + 1}D or {d + 2}D tensor, but got {list(input.shape)}"
+                           if d > 1 else f"{fn}(): Expected 2D or 3D tensor, but got {list(input.shape)}")
+    x, batched = (input, True) if input.ndim == d + 2 else (input.unsqueeze(0), False)
+    spatial = x.shape[2:]
+    out = _output_size(output_size, d, spatial, fn)
+    if any(n == 0 for n in spatial) or x.shape[1] == 0:
+        raise RuntimeError(f"{fn}(): Expected input to have non-zero size for non-batch dimensions, but input has "
+                           f"sizes {list(input.shape)} with dimension {input.ndim - d} being empty")
+    values, indices = AdaptiveMax.apply(x, out=out)
+    if not batched:
+        values, indices = values.squeeze(0), indices.squeeze(0)
+    return (values, indices) if return_indices else values
+
+
+class AdaptiveMax(Primitive):
+    """Adaptive max pooling: windows gathered by index arrays (padded by repeating their last index)."""
+
+    @staticmethod
+    def forward(ctx, x, *, out):
+        xp = array_module(x)
+        spatial = x.shape[2:]
+        d = len(spatial)
+        grids = []
+        for n, o in zip(spatial, out):
+            starts, ends = adaptive_bounds(n, o)
+            width = max(e - s for s, e in zip(starts, ends)) if o else 1
+            rows = np.array([[min(s + j, e - 1) for j in range(width)] for s, e in zip(starts, ends)],
+                            dtype=np.int64).reshape(o, width)
+            grids.append(rows)
+        index = None
+        for dim, rows in enumerate(grids):
+            shape = [1] * (2 * d)
+            shape[dim], shape[d + dim] = rows.shape
+            part = rows.reshape(shape)
+            index = part if index is None else index * spatial[dim] + part
+        kk = math.prod(g.shape[1] for g in grids)
+        index = xp.asarray(np.ascontiguousarray(np.broadcast_to(index, tuple(out) + tuple(
+            g.shape[1] for g in grids))).reshape(tuple(out) + (kk,)))
+        flat = x.reshape(x.shape[:2] + (-1,))
+        picked = flat[:, :, index]                                   # (N, C, *out, kk)
+        arg = picked.argmax(-1)
+        values = xp.take_along_axis(picked, arg[..., None], -1)[..., 0]
+        where = xp.take_along_axis(xp.broadcast_to(index, picked.shape), arg[..., None], -1)[..., 0]
+        ctx.index, ctx.size = where, spatial
+        return values, where
+
+    @staticmethod
+    def backward(ctx, grad, _):
+        return IndexScatter.apply(grad, constant(ctx.index), size=ctx.size)
+
+
+# ----------------------------------------------------------------------------- torch.* names
+
+def max_pool1d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
+    """The maximum over each window of the last dim of (N, C, L) or (C, L) input.
+
+    >>> ember.max_pool1d(ember.tensor([[1.0, 3.0, 2.0, 0.0]]), 2).tolist()
+    [[3.0, 2.0]]
+    """
+    return max_pool("max_pool1d", 1, input, kernel_size, stride, padding, dilation, ceil_mode, False)
+
+
+def max_pool1d_with_indices(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
+    """``max_pool1d`` and the index of each maximum in the input's last dim.
+
+    >>> ember.max_pool1d_with_indices(ember.tensor([[1.0, 3.0, 2.0, 0.0]]), 2)[1].tolist()
+    [[1, 2]]
+    """
+    return max_pool("max_pool1d_with_indices", 1, input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def max_pool2d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
+    """The maximum over each (kh, kw) window of (N, C, H, W) or (C, H, W) input.
+
+    >>> ember.max_pool2d(ember.arange(16.0).reshape(1, 4, 4), 2).tolist()
+    [[[5.0, 7.0], [13.0, 15.0]]]
+    """
+    return max_pool("max_pool2d", 2, input, kernel_size, stride, padding, dilation, ceil_mode, False)
+
+
+def max_pool3d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
+    """The maximum over each (kd, kh, kw) window of (N, C, D, H, W) or (C, D, H, W) input.
+
+    >>> ember.max_pool3d(ember.arange(8.0).reshape(1, 2, 2, 2), 2).tolist()
+    [[[[7.0]]]]
+    """
+    return max_pool("max_pool3d", 3, input, kernel_size, stride, padding, dilation, ceil_mode, False)
+
+
+def avg_pool1d(input, kernel_size, stride=(), padding=0, ceil_mode=False, count_include_pad=True):
+    """The mean over each window of the last dim of (N, C, L) or (C, L) input.
+
+    >>> ember.avg_pool1d(ember.tensor([[1.0, 3.0, 2.0, 0.0]]), 2).tolist()
+    [[2.0, 1.0]]
+    """
+    return avg_pool("avg_pool1d", 1, input, kernel_size, stride, padding, ceil_mode, count_include_pad, None)
+
+
+def adaptive_avg_pool1d(input, output_size):
+    """Average the last dim into ``output_size`` evenly spread windows.
+
+    >>> ember.adaptive_avg_pool1d(ember.tensor([[1.0, 3.0, 2.0, 0.0]]), 2).tolist()
+    [[2.0, 1.0]]
+    """
+    return adaptive_avg_pool("adaptive_avg_pool1d", 1, input, output_size)
+
+
+def adaptive_max_pool1d(input, output_size):
+    """The maximum of ``output_size`` evenly spread windows of the last dim, and its indices.
+
+    >>> ember.adaptive_max_pool1d(ember.tensor([[1.0, 3.0, 2.0, 0.0]]), 2)[0].tolist()
+    [[3.0, 2.0]]
+    """
+    return adaptive_max_pool("adaptive_max_pool1d", 1, input, output_size, True)
