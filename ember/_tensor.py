@@ -201,8 +201,13 @@ class Tensor:
 
     def storage_offset(self):
         base = self._data
-        while isinstance(base.base, np.ndarray):
-            base = base.base
+        while True:
+            parent = base.base
+            if not isinstance(parent, np.ndarray):      # np.lib.stride_tricks.as_strided wraps its source array
+                parent = getattr(parent, "base", None)
+            if not isinstance(parent, np.ndarray):
+                break
+            base = parent
         return (self._data.__array_interface__["data"][0] - base.__array_interface__["data"][0]) \
             // self._data.itemsize
 
