@@ -110,8 +110,13 @@ def _write_json_atomically(path, value):
         raise
 
 
-def run_training(args, out=sys.stdout, progress=sys.stderr):
-    """Train (or resume) as ``args`` say; prints one line per epoch and returns the exit status."""
+def run_training(args, out=None, progress=None):
+    """Train (or resume) as ``args`` say; prints one line per epoch (to ``out``, default stdout) and returns 0.
+
+    The progress bar goes to ``progress`` (default stderr) and is drawn only on a terminal.
+    """
+    out = sys.stdout if out is None else out
+    progress = sys.stderr if progress is None else progress
     import ember
     import ember.nn.functional as F
     from ember.utils.data import DataLoader, TensorDataset
