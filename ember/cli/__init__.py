@@ -13,7 +13,8 @@ def build_parser():
     from .train import add_train_arguments
 
     parser = argparse.ArgumentParser(
-        prog="ember", description="ember: PyTorch's API on NumPy. With no command, a short tour of tensors and autograd.")
+        prog="ember",
+        description="ember: PyTorch's API on NumPy. With no command, a short tour of tensors and autograd.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     train = commands.add_parser(
         "train", help="train a small CNN on the UCI handwritten digits that ship with ember",

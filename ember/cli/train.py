@@ -44,7 +44,8 @@ def add_train_arguments(parser):
     parser.add_argument("--batch-size", type=_positive(int),
                         help=f"examples per training step (default {DEFAULTS['batch_size']})")
     parser.add_argument("--lr", type=_positive(float), help=f"Adam learning rate (default {DEFAULTS['lr']})")
-    parser.add_argument("--seed", type=_seed, help=f"seed for initial weights and data order (default {DEFAULTS['seed']})")
+    parser.add_argument("--seed", type=_seed,
+                        help=f"seed for initial weights and data order (default {DEFAULTS['seed']})")
     parser.add_argument("--output-dir", default="ember-train", metavar="DIR",
                         help="where checkpoint.pt and metrics.json go (default ./ember-train)")
     parser.add_argument("--resume", metavar="PATH", help="continue from a checkpoint.pt written by an earlier run")
