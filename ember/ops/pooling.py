@@ -114,22 +114,44 @@ def _tiles(spatial, kernel, stride, pad, dilation):
 
 
 def _max_tiles(x, kernel, out):
-    """Max pooling when kernel == stride: the input cut into (out, kernel) blocks by a reshape."""
+    """Max pooling when kernel == stride: reduce one spatial dim at a time, last dim first.
+
+    Each dim is split into (out, kernel) by a reshape and reduced by a running maximum over the
+    kernel's slices, tracking the flat offset of each maximum within its window. Reducing the last
+    dim first keeps PyTorch's choice on ties (the first maximum in row-major order); NaN wins.
+    """
     xp = array_module(x)
-    n, c = x.shape[:2]
-    d = len(kernel)
-    used = x[(slice(None), slice(None)) + tuple(slice(0, o * k) for o, k in zip(out, kernel))]
-    blocks = used.reshape((n, c) + tuple(itertools.chain.from_iterable(zip(out, kernel))))
-    order = (0, 1) + tuple(2 + 2 * i for i in range(d)) + tuple(3 + 2 * i for i in range(d))
-    flat = blocks.transpose(order).reshape((n, c) + tuple(out) + (math.prod(kernel),))
-    arg = flat.argmax(-1)
-    values = xp.take_along_axis(flat, arg[..., None], -1)[..., 0]
-    index = xp.zeros(arg.shape, dtype=np.int64)
     spatial = x.shape[2:]
-    for dim, position in enumerate(xp.unravel_index(arg, kernel)):
-        start = (xp.arange(out[dim]) * kernel[dim]).reshape((-1,) + (1,) * (d - 1 - dim))
-        index = index * spatial[dim] + start + position
-    return values, index
+    plane_strides = [math.prod(spatial[dim + 1:]) for dim in range(len(spatial))]
+    values = x[(slice(None), slice(None)) + tuple(slice(0, o * k) for o, k in zip(out, kernel))]
+    offset = None
+    for dim in reversed(range(len(spatial))):
+        axis = 2 + dim
+        split_shape = values.shape[:axis] + (out[dim], kernel[dim]) + values.shape[axis + 1:]
+        split = values.reshape(split_shape)
+        split_offset = None if offset is None else offset.reshape(split_shape)
+        best = best_offset = None
+        for j in range(kernel[dim]):
+            pick = (slice(None),) * (axis + 1) + (j,)
+            part = split[pick]
+            part_offset = j * plane_strides[dim] if split_offset is None else split_offset[pick] + j * plane_strides[dim]
+            if best is None:       # (a copy only when this slice is the whole result: never return a view of x)
+                best, best_offset = (part.copy() if kernel[dim] == 1 else part), part_offset
+                continue
+            # Arithmetic instead of masked copies: a random mask makes np.where/copyto branch badly.
+            better = part > best
+            if x.dtype.kind == "f":
+                better |= part != part          # NaN propagates, like PyTorch's max pooling
+            best = xp.maximum(best, part)
+            best_offset = best_offset + better * (part_offset - best_offset)
+        if not isinstance(best_offset, xp.ndarray):
+            best_offset = xp.full(best.shape, best_offset, dtype=np.int64)
+        values, offset = best, best_offset
+    for dim, (n, k, stride) in enumerate(zip(out, kernel, plane_strides)):
+        shape = [1] * len(out)
+        shape[dim] = n
+        offset += (xp.arange(n) * (k * stride)).reshape(shape)
+    return values, offset
 
 
 class MaxPool(Primitive):
