@@ -23,24 +23,24 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 WORKLOADS = {}
 
 
-def workload(key, title, unit, higher_is_better):
-    """Register ``fn(lib) -> seconds per unit of work`` (or a rate) under ``key``."""
+def workload(key, title, unit, higher_is_better, repeats=7):
+    """Register ``fn(lib) -> measure_once`` under ``key``; ``measure_once()`` runs the workload once.
+
+    It returns the run's figure. ``main`` warms each library's measurement up once, then
+    alternates ember and PyTorch ``repeats`` times and reports the medians, so both see the
+    same machine conditions.
+    """
     def register(fn):
-        WORKLOADS.setdefault(key, []).append((title, unit, higher_is_better, fn))
+        WORKLOADS.setdefault(key, []).append((title, unit, higher_is_better, repeats, fn))
         return fn
     return register
 
 
-def median_time(fn, repeats=7, warmup=2):
-    """The median wall time of ``fn()`` over ``repeats`` runs, after ``warmup`` runs."""
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def seconds_of(fn):
+    """Wall time of one call of ``fn()``."""
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
 
 
 @workload("W1", "a + b, 1-element tensors", "us/op", higher_is_better=False)
@@ -51,7 +51,7 @@ def w1_single_op(lib):
     def loop():
         for _ in range(n):
             a + b
-    return median_time(loop) / n * 1e6
+    return lambda: seconds_of(loop) / n * 1e6
 
 
 @workload("W1", "((a*b)+c).sum().backward(), 1-element", "us/iter", higher_is_better=False)
@@ -62,20 +62,19 @@ def w1_autograd(lib):
     def loop():
         for _ in range(n):
             ((a * b) + c).sum().backward()
-    return median_time(loop) / n * 1e6
+    return lambda: seconds_of(loop) / n * 1e6
 
 
-@workload("W2", "1024x1024 @ 1024x1024 matmul", "GFLOP/s", higher_is_better=True)
+@workload("W2", "1024x1024 @ 1024x1024 matmul", "GFLOP/s", higher_is_better=True, repeats=15)
 def w2_matmul(lib):
     rng = np.random.default_rng(0)
     x = lib.tensor(rng.standard_normal((1024, 1024)).astype(np.float32))
     y = lib.tensor(rng.standard_normal((1024, 1024)).astype(np.float32))
-    seconds = median_time(lambda: x @ y, repeats=15, warmup=3)
-    return 2 * 1024 ** 3 / seconds / 1e9
+    return lambda: 2 * 1024 ** 3 / seconds_of(lambda: x @ y) / 1e9
 
 
-def _training_steps_per_second(lib, model, optimizer, batch, steps=20, repeats=5):
-    """Training steps per second: forward, cross-entropy, backward and an optimizer step on one batch."""
+def _training_steps_per_second(lib, model, optimizer, batch, steps):
+    """A measurement of training steps per second: forward, cross-entropy, backward, optimizer step."""
     images, labels = (lib.from_numpy(array) for array in batch)
     loss_fn = lib.nn.CrossEntropyLoss()
 
@@ -84,7 +83,7 @@ def _training_steps_per_second(lib, model, optimizer, batch, steps=20, repeats=5
             optimizer.zero_grad()
             loss_fn(model(images), labels).backward()
             optimizer.step()
-    return steps / median_time(train, repeats=repeats, warmup=1)
+    return lambda: steps / seconds_of(train)
 
 
 def _batch(shape, classes=10):
@@ -92,7 +91,7 @@ def _batch(shape, classes=10):
     return rng.standard_normal(shape).astype(np.float32), rng.integers(0, classes, shape[0]).astype(np.int64)
 
 
-@workload("W3", "MLP 784-256-128-10, SGD momentum, batch 128", "steps/s", higher_is_better=True)
+@workload("W3", "MLP 784-256-128-10, SGD momentum, batch 128", "steps/s", higher_is_better=True, repeats=15)
 def w3_mlp(lib):
     nn = lib.nn
     lib.manual_seed(0)
@@ -101,7 +100,7 @@ def w3_mlp(lib):
     return _training_steps_per_second(lib, model, optimizer, _batch((128, 784)), steps=50)
 
 
-@workload("W4", "CNN 2 conv + 2 linear on 1x28x28, Adam, batch 64", "steps/s", higher_is_better=True)
+@workload("W4", "CNN 2 conv + 2 linear on 1x28x28, Adam, batch 64", "steps/s", higher_is_better=True, repeats=9)
 def w4_cnn(lib):
     nn = lib.nn
     lib.manual_seed(0)
@@ -114,26 +113,43 @@ def w4_cnn(lib):
 
 
 def _import_seconds(lib):
-    """Wall time of ``import <lib>`` in a fresh interpreter (median of 5, after one run that writes bytecode).
+    """Wall time of ``import <lib>`` in a fresh interpreter (the warm-up run writes the bytecode).
 
     Bytecode caching is switched back on (an installed package has its .pyc files), so the
     figure is what a user sees, not the cost of compiling the sources.
     """
     code = f"import time; t = time.perf_counter(); import {lib.__name__}; print(time.perf_counter() - t)"
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env,
-                                 cwd=Path(__file__).resolve().parent.parent).stdout) for _ in range(6)]
-    return statistics.median(runs[1:])
+    return lambda: float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                                        env=env, cwd=Path(__file__).resolve().parent.parent).stdout)
 
 
 def _installed_megabytes(lib):
     """Size on disk of the package's directory."""
     root = Path(lib.__file__).parent
-    return sum(f.stat().st_size for f in root.rglob("*") if f.is_file()) / 1e6
+    return lambda: sum(f.stat().st_size for f in root.rglob("*") if f.is_file()) / 1e6
 
 
-workload("W8", "import time", "s", higher_is_better=False)(_import_seconds)
-workload("W8", "installed size (package directory)", "MB", higher_is_better=False)(_installed_megabytes)
+workload("W8", "import time", "s", higher_is_better=False, repeats=5)(_import_seconds)
+workload("W8", "installed size (package directory)", "MB", higher_is_better=False, repeats=1)(_installed_megabytes)
+
+
+# After work, OpenBLAS's and PyTorch's OpenMP threads spin-wait for a while before sleeping; a spinning
+# pool steals the cores of the other library's run, so each run waits for the other's threads to settle.
+SETTLE_SECONDS = 0.3
+
+
+def measure(fn, libs, repeats):
+    """Each library's median figure, ember and PyTorch alternating after one warm-up run each."""
+    runs = {name: fn(lib) for name, lib in libs.items()}
+    for run in runs.values():
+        run()
+    samples = {name: [] for name in runs}
+    for _ in range(repeats):
+        for name, run in runs.items():
+            time.sleep(SETTLE_SECONDS)
+            samples[name].append(run())
+    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 def _libraries():
@@ -161,8 +177,8 @@ def main(argv=None):
     libs = _libraries()
     print(f"{'id':<4} {'workload':<42} {'unit':<9} {'ember':>10} {'torch':>10} {'ratio':>7}")
     for key in keys:
-        for title, unit, higher, fn in WORKLOADS[key]:
-            figures = {name: fn(lib) for name, lib in libs.items()}
+        for title, unit, higher, repeats, fn in WORKLOADS[key]:
+            figures = measure(fn, libs, repeats)
             ember_figure, torch_figure = figures["ember"], figures.get("torch")
             if torch_figure is None:
                 ratio = ""

@@ -8,6 +8,8 @@ BLAS calls and no chain of small ops.
 import math
 
 from .._device import array_module
+from .._tensor import Tensor
+from ..autograd import grad_mode
 from ..autograd.function import Primitive
 from ._util import broadcast_shapes, c_type_name, check_tensor
 
@@ -37,6 +39,11 @@ class Linear(Primitive):
     def backward(ctx, grad):
         x, weight = ctx.saved_tensors
         needs = ctx.needs_input_grad
+        if not grad_mode.is_grad_enabled():        # no graph to build: three BLAS calls on the arrays
+            rows = _as_matrix(grad._data)
+            return (Tensor._make((rows @ weight._data).reshape(x.shape)) if needs[0] else None,
+                    Tensor._make(rows.T @ _as_matrix(x._data)) if needs[1] else None,
+                    Tensor._make(rows.sum(0)) if needs[2] else None)
         grad_rows = grad.reshape(math.prod(grad.shape[:-1]), grad.shape[-1])
         d_x = grad_rows.matmul(weight).reshape(x.shape) if needs[0] else None
         d_weight = grad_rows.mT.matmul(x.reshape(grad_rows.shape[0], x.shape[-1])) if needs[1] else None
