@@ -1,4 +1,4 @@
-"""How much of PyTorch's public surface ember has: torch.* functions and Tensor methods.
+"""How much of PyTorch's public surface ember has: torch.*, Tensor, nn, F, optim and utils.data.
 
     python scripts/api_coverage.py            # counts
     python scripts/api_coverage.py --missing  # also list what ember lacks
@@ -22,6 +22,27 @@ OUT_OF_SCOPE = ("quantize", "q_", "sparse", "to_sparse", "mkldnn", "fbgemm", "_"
                 "map_", "apply_", "cuda", "is_cuda", "cudnn", "miopen", "fake_quant", "quantized", "get_device",
                 "to_dense", "to_mkldnn", "coalesce", "is_coalesced", "sparse_dim", "dense_dim", "resolve_",
                 "is_neg", "is_conj", "chalf", "cfloat", "cdouble")
+
+
+# Namespaces compared name by name (classes and functions), and their submodules' names, not counted.
+NAMESPACES = ("nn", "nn.functional", "nn.init", "nn.utils", "optim", "optim.lr_scheduler", "utils.data")
+SUBMODULE_NAMES = {"functional", "init", "utils", "modules", "parameter", "lr_scheduler", "data", "grad",
+                   "parametrize", "parametrizations", "rnn", "prune", "stateless", "fusion", "spectral_norm",
+                   "weight_norm", "attention", "common_types", "cpp", "intrinsic", "qat", "quantizable",
+                   "quantized", "swa_utils", "clip_grad", "convert_parameters", "memory_format", "dataloader",
+                   "dataset", "sampler", "distributed", "graph", "datapipes", "backward_compatibility"}
+
+
+def _resolve(root, path):
+    for part in path.split("."):
+        root = getattr(root, part)
+    return root
+
+
+def _own_names(namespace, library):
+    """Public callables of ``namespace`` defined by ``library`` (not typing helpers it imports)."""
+    return {name for name in public_callables(namespace)
+            if getattr(getattr(namespace, name), "__module__", library).startswith(library)}
 
 
 def public_callables(obj, attributes=False):
@@ -53,8 +74,12 @@ def main():
     ember_functions = public_callables(ember)
     torch_methods = public_callables(torch.Tensor, attributes=True)
     ember_methods = public_callables(ember.Tensor, attributes=True)
-    for label, theirs, ours in (("torch functions", torch_functions, ember_functions),
-                                ("Tensor methods/attributes", torch_methods, ember_methods)):
+    comparisons = [("torch functions", torch_functions, ember_functions),
+                   ("Tensor methods/attributes", torch_methods, ember_methods)]
+    for path in NAMESPACES:
+        theirs, ours = (_own_names(_resolve(root, path), root.__name__) for root in (torch, ember))
+        comparisons.append((f"torch.{path}", theirs - SUBMODULE_NAMES, ours - SUBMODULE_NAMES))
+    for label, theirs, ours in comparisons:
         have = theirs & ours
         print(f"{label}: ember has {len(have)} of {len(theirs)} ({len(ours - theirs)} extra names)")
         if args.missing:

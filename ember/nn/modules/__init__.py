@@ -13,6 +13,7 @@ from . import (
     loss,
     module,
     normalization,
+    padding,
     pooling,
     sparse,
 )
@@ -32,6 +33,7 @@ FAMILIES = (
     loss,
     conv,
     pooling,
+    padding,
 )
 
 __all__ = []
