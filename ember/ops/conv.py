@@ -9,18 +9,20 @@ One convolution is three bilinear maps of the same geometry, each the others' de
 Each is a Primitive whose backward calls the other two, so gradients of every order
 are convolutions again. The im2col matrix is laid out ``(groups, C/groups * k, N * P)``
 (channels and kernel offsets on the rows, batch and output positions on the columns),
-so each map is one (batched-over-groups) matrix product; the batch-major output is
-made by one transposing copy.
+so each map is a (batched-over-groups) matrix product. It is built a few images at a
+time (``Columns``) in work buffers kept between calls: fresh memory costs more here than
+the copies, and a chunk is still in cache when the product reads it. A stride-1 input
+gradient is itself a convolution (of ``gy`` with the flipped kernel), so it takes the same path.
 """
 
 import itertools
 import math
+import threading
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from .._device import array_module
-from ..autograd import grad_mode
 from ..autograd.function import Primitive
 from ._util import check_tensor
 
@@ -28,6 +30,27 @@ __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
            "convolution"]
 
 TENSOR_METHODS = {}
+
+CHUNK_BYTES = 4 << 20      # the columns and products of one chunk of images: about the size of a cache
+SCRATCH_LIMIT = 16 << 20   # the largest work buffer kept between calls
+
+_scratch = threading.local()
+
+
+def scratch(name, size, dtype, xp):
+    """A flat work buffer of ``size`` elements kept between calls (per thread), so it is not mapped afresh.
+
+    Memory first touched costs far more than memory reused; a buffer never leaves the op using it.
+    """
+    itemsize = np.dtype(dtype).itemsize
+    if size * itemsize > SCRATCH_LIMIT:          # (not kept: too big to hold on to)
+        return xp.empty(size, dtype=dtype)
+    buffers = _scratch.__dict__.setdefault("buffers", {})
+    key = (name, np.dtype(dtype).str, xp.__name__)
+    buffer = buffers.get(key)
+    if buffer is None or buffer.size < size:
+        buffer = buffers[key] = xp.empty(max(size, CHUNK_BYTES // itemsize), dtype=dtype)
+    return buffer[:size]
 
 
 # ----------------------------------------------------------------------------- geometry
@@ -83,27 +106,17 @@ def windows(xp_, geometry, out):
     return as_strided(xp_, shape, view_strides, writeable=False)
 
 
-def im2col(x, geometry, out=None):
-    """The columns matrix (groups, C/groups * prod(kernel), N * positions) of ``x``.
+def strided_im2col(x, geometry, out, buffer):
+    """Write the columns of ``x``, one per output position, into the flat ``buffer``.
 
-    Strided convolutions take one column per output position (``strided_im2col``); stride-1
-    ones use the flat layout of ``FlatPlan``, whose copies move long contiguous runs.
+    Strided convolutions use this layout (C, *kernel, N, *out); stride-1 ones use ``FlatPlan``,
+    whose copies move long contiguous runs.
     """
-    out = geometry.output_size(x.shape[2:]) if out is None else out
-    if geometry.flat:
-        return FlatPlan(x.shape[2:], out, geometry).im2col(x)
-    return strided_im2col(x, geometry, out)
-
-
-def strided_im2col(x, geometry, out):
-    xp = array_module(x)
     n, c = x.shape[:2]
     d = len(geometry.kernel)
     win = windows(padded(x, geometry.pads), geometry, out)
-    cols = xp.empty((c,) + geometry.kernel + (n,) + out, dtype=x.dtype)
+    cols = buffer.reshape((c,) + geometry.kernel + (n,) + tuple(out))
     cols[...] = win.transpose((1,) + tuple(range(2 + d, 2 + 2 * d)) + (0,) + tuple(range(2, 2 + d)))
-    g = geometry.groups
-    return cols.reshape(g, c // g * math.prod(geometry.kernel), n * math.prod(out))
 
 
 def col2im(cols, n, c, spatial, out, geometry):
@@ -149,17 +162,17 @@ class FlatPlan:
     def _crop(self, lead):
         return (slice(None),) * lead + tuple(slice(0, o) for o in self.out)
 
-    def im2col(self, x):
-        xp = array_module(x)
+    def im2col(self, x, rows, buffer):
+        """Write the columns (C, offsets, N, length) of ``x`` into the flat ``buffer``.
+
+        ``rows`` (N, C, row) is scratch space whose padding is zero (and stays zero).
+        """
         n, c = x.shape[:2]
-        rows = xp.zeros((n, c, self.row), dtype=x.dtype)
         body = rows[:, :, :math.prod(self.full)].reshape((n, c) + self.full)
         body[_inner(body.ndim, self.geometry.pads, self.spatial)] = x
-        cols = xp.empty((c, len(self.offsets), n, self.length), dtype=x.dtype)
+        cols = buffer.reshape(c, len(self.offsets), n, self.length)
         for i, offset in enumerate(self.offsets):
             cols[:, i] = rows[:, :, offset:offset + self.length].swapaxes(0, 1)
-        g = self.geometry.groups
-        return cols.reshape(g, c // g * len(self.offsets), n * self.length)
 
     def output(self, y, n, o):
         """The (O, N, *grid) product as an (N, O, *out) view: junk positions dropped."""
@@ -193,8 +206,114 @@ def _gemm_layout(y, geometry, spatial):
     return swapped.reshape(geometry.groups, o // geometry.groups, n * math.prod(y.shape[2:]))
 
 
+class Columns:
+    """The columns matrix of a batch, built a few images at a time in buffers reused from chunk to chunk.
+
+    A whole batch's columns are many times the size of its input; in cache-sized chunks they are
+    written into memory that is already mapped and still in cache when the product reads them.
+    """
+
+    def __init__(self, x_shape, out, geometry, out_channels, dtype, xp):
+        n, c = x_shape[:2]
+        self.geometry, self.out, self.c, self.xp, self.dtype = geometry, tuple(out), c, xp, dtype
+        self.plan = FlatPlan(x_shape[2:], out, geometry) if geometry.flat else None
+        self.positions = self.plan.length if self.plan else math.prod(out)
+        self.height = c * math.prod(geometry.kernel)
+        per_image = (self.height + out_channels) * self.positions * np.dtype(dtype).itemsize
+        self.step = max(1, min(n, CHUNK_BYTES // max(per_image, 1)))
+        self.chunks = [(lo, min(n, lo + self.step)) for lo in range(0, n, self.step)]
+        self._cols = scratch("columns", self.height * self.step * self.positions, dtype, xp)
+        self._rows = self._products = self._gradients = None
+
+    def fill(self, x):
+        """The (groups, C/groups * k, m * positions) columns of the ``m`` images ``x``, in the reused buffer."""
+        m = x.shape[0]
+        cols = self._cols[:self.height * m * self.positions]
+        if self.plan is None:
+            strided_im2col(x, self.geometry, self.out, cols)
+        else:
+            if self._rows is None:
+                size = self.step * self.c * self.plan.row
+                self._rows = scratch("rows", size, self.dtype, self.xp).reshape(self.step, self.c, self.plan.row)
+                self._rows[...] = 0
+            self.plan.im2col(x, self._rows[:m], cols)
+        g = self.geometry.groups
+        return cols.reshape(g, self.height // g, m * self.positions)
+
+    def product(self, w_matrix, cols, m):
+        """``w_matrix @ cols`` for ``m`` images as an (m, O, *out) view of a reused buffer."""
+        g, rows = w_matrix.shape[:2]
+        if self._products is None:
+            self._products = scratch("products", g * rows * self.step * self.positions, self.dtype, self.xp)
+        y = self._products[:g * rows * m * self.positions].reshape(g, rows, m * self.positions)
+        self.xp.matmul(w_matrix, cols, out=y)
+        if self.plan is not None:
+            return self.plan.output(y, m, g * rows)
+        return y.reshape((g * rows, m) + self.out).swapaxes(0, 1)
+
+    def gradient_matrix(self, gy):
+        """The output gradient ``gy`` (m, O, *out) as the (groups, O/groups, m * positions) matrix, zero at junk."""
+        m, o = gy.shape[:2]
+        size = o * m * self.positions
+        if self._gradients is None or self._gradients.size != size:
+            self._gradients = scratch("gradients", size, self.dtype, self.xp)
+            self._gradients[...] = 0
+        if self.plan is None:
+            self._gradients.reshape((o, m) + self.out)[...] = gy.swapaxes(0, 1)
+        else:
+            self._gradients.reshape((o, m) + self.plan.grid)[self.plan._crop(2)] = gy.swapaxes(0, 1)
+        g = self.geometry.groups
+        return self._gradients.reshape(g, o // g, m * self.positions)
+
+
 def _weight_matrix(w, groups):
     return w.reshape(groups, w.shape[0] // groups, math.prod(w.shape[1:]))
+
+
+def convolve(x, w, b, geometry):
+    """``conv(x, w) + b`` as an (N, O, *out) array, one columns chunk at a time."""
+    xp = array_module(x)
+    n, o = x.shape[0], w.shape[0]
+    out = geometry.output_size(x.shape[2:])
+    columns = Columns(x.shape, out, geometry, o, x.dtype, xp)
+    w_matrix = _weight_matrix(w, geometry.groups)
+    result = xp.empty((n, o) + out, dtype=x.dtype)
+    bias = None if b is None else b.reshape((o,) + (1,) * len(out))
+    for lo, hi in columns.chunks:
+        y = columns.product(w_matrix, columns.fill(x[lo:hi]), hi - lo)
+        if bias is None:
+            result[lo:hi] = y
+        else:
+            xp.add(y, bias, out=result[lo:hi])
+    return result
+
+
+def _flipped_geometry(geometry, spatial, out):
+    """The stride-1 geometry whose convolution of the output gradient is the input gradient, or None.
+
+    With stride 1, ``gx`` is ``gy`` (padded by reach - 1 - pad) correlated with the flipped,
+    channel-transposed kernel; this needs the padding to be at most the kernel's reach.
+    """
+    if not geometry.flat:
+        return None
+    pads = []
+    for (lo, _), n, o, k, dl in zip(geometry.pads, spatial, out, geometry.kernel, geometry.dilation):
+        low = dl * (k - 1) - lo
+        high = n - o + dl * (k - 1) - low
+        if low < 0 or high < 0:
+            return None
+        pads.append((low, high))
+    return Geometry(geometry.kernel, geometry.stride, pads, geometry.dilation, geometry.groups)
+
+
+def _flipped_kernel(w, groups):
+    """The (C, O/groups, *k) kernel that maps output gradients back to inputs: channels swapped per group, flipped."""
+    xp = array_module(w)
+    o, c_per = w.shape[:2]
+    d = w.ndim - 2
+    grouped = w.reshape((groups, o // groups, c_per) + w.shape[2:]).swapaxes(1, 2)
+    flipped = grouped[(Ellipsis,) + (slice(None, None, -1),) * d]
+    return xp.ascontiguousarray(flipped).reshape((groups * c_per, o // groups) + w.shape[2:])
 
 
 # ----------------------------------------------------------------------------- the three maps
@@ -203,56 +322,43 @@ class Convolution(Primitive):
     """``y = conv(x, w) + b``; backward: input gradient by ConvInputGrad, weight gradient by ConvWeightGrad."""
 
     @staticmethod
-    def forward(ctx, x, w, b, *, geometry, keep_cols=False):
-        xp = array_module(x)
-        n = x.shape[0]
-        o = w.shape[0]
-        out = geometry.output_size(x.shape[2:])
-        cols = im2col(x, geometry, out)
-        y = xp.matmul(_weight_matrix(w, geometry.groups), cols)          # (groups, O/groups, N * positions)
-        if geometry.flat:
-            y = FlatPlan(x.shape[2:], out, geometry).output(y, n, o)
-        else:
-            y = y.reshape((o, n) + out).swapaxes(0, 1)
-        result = xp.empty((n, o) + out, dtype=y.dtype)
-        if b is not None:
-            xp.add(y, b.reshape((o,) + (1,) * len(out)), out=result)
-        else:
-            result[...] = y
+    def forward(ctx, x, w, b, *, geometry):
         ctx.geometry, ctx.spatial = geometry, x.shape[2:]
-        ctx.cols = cols if keep_cols else None
         ctx.save_for_backward(x, w)
-        return result
+        return convolve(x, w, b, geometry)
 
     @staticmethod
     def backward(ctx, gy):
         x, w = ctx.saved_tensors
         geometry = ctx.geometry
-        gy_matrix = _gemm_layout(gy._data, geometry, ctx.spatial)
         gx = gw = gb = None
         if ctx.needs_input_grad[0]:
-            gx = ConvInputGrad.apply(gy, w, geometry=geometry, spatial=ctx.spatial, gy_matrix=gy_matrix)
+            gx = ConvInputGrad.apply(gy, w, geometry=geometry, spatial=ctx.spatial)
         if ctx.needs_input_grad[1]:
-            gw = ConvWeightGrad.apply(x, gy, geometry=geometry, cols=ctx.cols, gy_matrix=gy_matrix)
+            gw = ConvWeightGrad.apply(x, gy, geometry=geometry)
         if ctx.needs_input_grad[2]:
             gb = gy.sum([0] + list(range(2, gy.ndim)))
-        ctx.cols = None
         return gx, gw, gb
 
 
 class ConvInputGrad(Primitive):
-    """``gx = col2im(W^T @ gy)``, the adjoint of conv in its input (conv_transpose's forward)."""
+    """``gx = col2im(W^T @ gy)``, the adjoint of conv in its input (conv_transpose's forward).
+
+    Stride-1 geometries take it as a convolution of ``gy`` with the flipped kernel instead.
+    """
 
     @staticmethod
-    def forward(ctx, gy, w, *, geometry, spatial, gy_matrix=None):
+    def forward(ctx, gy, w, *, geometry, spatial):
+        ctx.geometry, ctx.spatial = geometry, spatial
+        ctx.save_for_backward(gy, w)
+        flipped = _flipped_geometry(geometry, spatial, gy.shape[2:])
+        if flipped is not None:
+            return convolve(gy, _flipped_kernel(w, geometry.groups), None, flipped)
         xp = array_module(gy)
         n = gy.shape[0]
         c = w.shape[1] * geometry.groups
-        if gy_matrix is None:
-            gy_matrix = _gemm_layout(gy, geometry, spatial)
+        gy_matrix = _gemm_layout(gy, geometry, spatial)
         cols = xp.matmul(_weight_matrix(w, geometry.groups).swapaxes(1, 2), gy_matrix)
-        ctx.geometry, ctx.spatial = geometry, spatial
-        ctx.save_for_backward(gy, w)
         return col2im(cols, n, c, spatial, gy.shape[2:], geometry)
 
     @staticmethod
@@ -268,19 +374,21 @@ class ConvInputGrad(Primitive):
 
 
 class ConvWeightGrad(Primitive):
-    """``gw = gy @ im2col(x)^T``, the adjoint of conv in its weight."""
+    """``gw = gy @ im2col(x)^T``, the adjoint of conv in its weight, summed over chunks of the batch."""
 
     @staticmethod
-    def forward(ctx, x, gy, *, geometry, cols=None, gy_matrix=None):
+    def forward(ctx, x, gy, *, geometry):
         xp = array_module(x)
-        if cols is None:
-            cols = im2col(x, geometry, gy.shape[2:])
-        if gy_matrix is None:
-            gy_matrix = _gemm_layout(gy, geometry, x.shape[2:])
-        gw = xp.matmul(gy_matrix, cols.swapaxes(1, 2))                   # (groups, O/groups, C/groups * k)
+        o, c = gy.shape[1], x.shape[1]
+        g = geometry.groups
+        columns = Columns(x.shape, gy.shape[2:], geometry, o, x.dtype, xp)
+        gw_t = xp.zeros((g, columns.height // g, o // g), dtype=x.dtype)     # gw transposed: BLAS prefers it
+        for lo, hi in columns.chunks:
+            cols = columns.fill(x[lo:hi])
+            gw_t += xp.matmul(cols, columns.gradient_matrix(gy[lo:hi]).swapaxes(1, 2))
         ctx.geometry, ctx.spatial = geometry, x.shape[2:]
         ctx.save_for_backward(x, gy)
-        return gw.reshape((gy.shape[1], x.shape[1] // geometry.groups) + geometry.kernel)
+        return xp.ascontiguousarray(gw_t.swapaxes(1, 2)).reshape((o, c // g) + geometry.kernel)
 
     @staticmethod
     def backward(ctx, ggw):
@@ -409,8 +517,7 @@ def _conv(fn, d, input, weight, bias, stride, padding, dilation, groups):
         raise RuntimeError(f"Calculated padded input size per channel: ({' x '.join(map(str, padded_size))}). "
                            f"Kernel size: ({' x '.join(map(str, reach))}). Kernel size can't be greater than "
                            "actual input size")
-    keep = grad_mode.is_grad_enabled() and weight.requires_grad
-    y = Convolution.apply(x, weight, bias, geometry=geometry, keep_cols=keep)
+    y = Convolution.apply(x, weight, bias, geometry=geometry)
     return y if batched else y.squeeze(0)
 
 

@@ -15,7 +15,7 @@ import numpy as np
 from .._device import array_module
 from ..autograd.function import Primitive
 from ._util import check_tensor, constant
-from .conv import Geometry, padded, windows
+from .conv import Geometry, padded, scratch, windows
 
 __all__ = ["max_pool1d", "max_pool2d", "max_pool3d", "max_pool1d_with_indices", "avg_pool1d",
            "adaptive_avg_pool1d", "adaptive_max_pool1d"]
@@ -41,10 +41,10 @@ class IndexScatter(Primitive):
         rows = values.reshape(n * c, -1) if values.size else values.reshape(n * c, 0)
         where = indices.reshape(n * c, -1) if indices.size else indices.reshape(n * c, 0)
         if accumulate:
-            flat = (xp.arange(n * c)[:, None] * plane + where).ravel()
+            flat = _flat_positions(where, plane, xp).ravel()
             out = xp.bincount(flat, weights=rows.ravel(), minlength=n * c * plane).astype(values.dtype)
-        else:
-            xp.put_along_axis(out, where, rows, axis=1)
+        elif values.size:
+            out.reshape(-1)[_flat_positions(where, plane, xp)] = rows
         ctx.save_for_backward(indices)
         return out.reshape((n, c) + tuple(size))
 
@@ -54,6 +54,11 @@ class IndexScatter(Primitive):
         return IndexGather.apply(grad, indices), None
 
 
+def _flat_positions(where, plane, xp):
+    """Per-plane positions ``where`` (planes, k) as positions in the whole flattened array (planes of ``plane``)."""
+    return where + xp.arange(where.shape[0])[:, None] * plane
+
+
 class IndexGather(Primitive):
     """``x`` (N, C, *size) read at flat positions ``indices`` (N, C, *out); backward scatters back."""
 
@@ -61,8 +66,10 @@ class IndexGather(Primitive):
     def forward(ctx, x, indices):
         xp = array_module(x)
         n, c = x.shape[:2]
-        flat = x.reshape(n * c, -1)
-        picked = xp.take_along_axis(flat, indices.reshape(n * c, -1), axis=1)
+        if indices.size:
+            picked = x.reshape(-1).take(_flat_positions(indices.reshape(n * c, -1), math.prod(x.shape[2:]), xp))
+        else:
+            picked = xp.zeros(indices.shape, dtype=x.dtype)
         ctx.size = x.shape[2:]
         ctx.save_for_backward(indices)
         return picked.reshape(indices.shape)
@@ -90,7 +97,7 @@ def max_pool_forward(x, kernel, stride, pad, dilation, out):
     spatial = x.shape[2:]
     d = len(spatial)
     if _tiles(spatial, kernel, stride, pad, dilation):
-        return _max_tiles(x, kernel, out)
+        return _max_tiles_outer_first(x, kernel, out)
     reach = [(o - 1) * s + dl * (k - 1) + 1 for o, s, dl, k in zip(out, stride, dilation, kernel)]
     pads = tuple((p, max(0, r - n - p)) for p, r, n in zip(pad, reach, spatial))
     fill = -xp.inf if x.dtype.kind == "f" else xp.iinfo(x.dtype).min
@@ -113,45 +120,124 @@ def _tiles(spatial, kernel, stride, pad, dilation):
     return all(k == s and p == 0 and dl == 1 for k, s, p, dl in zip(kernel, stride, pad, dilation))
 
 
+def _max_tiles_outer_first(x, kernel, out):
+    """Max pooling when kernel == stride, reducing the first spatial dim first (its slices are long runs).
+
+    Ties go to the smaller window code (row-major position in the kernel), so the first maximum
+    in row-major order wins as in PyTorch. A NaN maximum (rare) takes ``_max_tiles``, whose order
+    of reduction gives PyTorch's choice among NaNs. Intermediate arrays live in reused scratch
+    buffers (fresh memory costs more than the arithmetic).
+    """
+    xp = array_module(x)
+    spatial = x.shape[2:]
+    code_type = np.uint8 if math.prod(kernel) <= 256 else np.int64
+    values = x[(slice(None), slice(None)) + tuple(slice(0, o * k) for o, k in zip(out, kernel))]
+    code = None
+    for dim in range(len(spatial)):
+        axis = 2 + dim
+        split = values.reshape(values.shape[:axis] + (out[dim], kernel[dim]) + values.shape[axis + 1:])
+        shape = values.shape[:axis] + (out[dim],) + values.shape[axis + 1:]
+        last = dim == len(spatial) - 1
+        best = xp.empty(shape, dtype=x.dtype) if last else _buffer(f"best{dim % 2}", shape, x.dtype, xp)
+        best_code = _buffer(f"code{dim % 2}", shape, code_type, xp)
+        split_code = None if code is None else code.reshape(split.shape)
+        _reduce_dim(split, split_code, axis, code_type(math.prod(kernel[dim + 1:])), best, best_code, xp)
+        values, code = best, best_code
+    if x.dtype.kind == "f" and xp.isnan(values).any():
+        return _max_tiles(x, kernel, out)
+    return values, _tile_index(code, spatial, kernel, out, xp)
+
+
+def _buffer(name, shape, dtype, xp):
+    return scratch("pool-" + name, math.prod(shape), dtype, xp).reshape(shape)
+
+
+def _reduce_dim(split, split_code, axis, weight, best, best_code, xp):
+    """Running maximum over the kernel slices of ``split`` along ``axis`` into ``best``; window codes to ``best_code``.
+
+    Arithmetic instead of masked copies: a random mask makes np.where/copyto branch badly.
+    """
+    shape = best.shape
+    better = _buffer("better", shape, bool, xp)
+    part_code = _buffer("part-code", shape, best_code.dtype, xp)
+    change = _buffer("change", shape, best_code.dtype, xp)
+    ties = None if split_code is None else _buffer("ties", shape, bool, xp)
+    for j in range(split.shape[axis + 1]):
+        pick = (slice(None),) * (axis + 1) + (j,)
+        part = split[pick]
+        step = best_code.dtype.type(j) * weight
+        if split_code is None:
+            part_code[...] = step
+        else:
+            xp.add(split_code[pick], step, out=part_code)
+        if j == 0:
+            best[...] = part
+            best_code[...] = part_code
+            continue
+        xp.greater(part, best, out=better)
+        if ties is not None:          # equal values: the smaller code is earlier in row-major order
+            xp.equal(part, best, out=ties)
+            ties &= part_code < best_code
+            better |= ties
+        xp.maximum(best, part, out=best)
+        xp.subtract(part_code, best_code, out=change)       # (unsigned codes wrap back into range)
+        xp.multiply(change, better, out=change)
+        best_code += change
+
+
 def _max_tiles(x, kernel, out):
     """Max pooling when kernel == stride: reduce one spatial dim at a time, last dim first.
 
     Each dim is split into (out, kernel) by a reshape and reduced by a running maximum over the
-    kernel's slices, tracking the flat offset of each maximum within its window. Reducing the last
-    dim first keeps PyTorch's choice on ties (the first maximum in row-major order); NaN wins.
+    kernel's slices, tracking where in its window each maximum sits as a small integer code
+    (row-major position in the kernel); the codes become flat input indices once, at the end.
+    Reducing the last dim first keeps PyTorch's choice on ties (the first maximum in row-major
+    order); NaN wins.
     """
     xp = array_module(x)
     spatial = x.shape[2:]
-    plane_strides = [math.prod(spatial[dim + 1:]) for dim in range(len(spatial))]
+    code_type = np.uint8 if math.prod(kernel) <= 256 else np.int64
     values = x[(slice(None), slice(None)) + tuple(slice(0, o * k) for o, k in zip(out, kernel))]
-    offset = None
+    code = None
     for dim in reversed(range(len(spatial))):
         axis = 2 + dim
+        weight = math.prod(kernel[dim + 1:])          # code step of one kernel position along this dim
         split_shape = values.shape[:axis] + (out[dim], kernel[dim]) + values.shape[axis + 1:]
         split = values.reshape(split_shape)
-        split_offset = None if offset is None else offset.reshape(split_shape)
-        best = best_offset = None
+        split_code = None if code is None else code.reshape(split_shape)
+        best = best_code = None
         for j in range(kernel[dim]):
             pick = (slice(None),) * (axis + 1) + (j,)
             part = split[pick]
-            part_offset = j * plane_strides[dim] if split_offset is None else split_offset[pick] + j * plane_strides[dim]
+            part_code = code_type(j * weight) if split_code is None else split_code[pick] + code_type(j * weight)
             if best is None:       # (a copy only when this slice is the whole result: never return a view of x)
-                best, best_offset = (part.copy() if kernel[dim] == 1 else part), part_offset
+                best, best_code = (part.copy() if kernel[dim] == 1 else part), part_code
                 continue
             # Arithmetic instead of masked copies: a random mask makes np.where/copyto branch badly.
+            # (Unsigned codes may wrap in the difference; the sum lands back on a valid code.)
             better = part > best
             if x.dtype.kind == "f":
                 better |= part != part          # NaN propagates, like PyTorch's max pooling
             best = xp.maximum(best, part)
-            best_offset = best_offset + better * (part_offset - best_offset)
-        if not isinstance(best_offset, xp.ndarray):
-            best_offset = xp.full(best.shape, best_offset, dtype=np.int64)
-        values, offset = best, best_offset
+            best_code = best_code + better * (part_code - best_code)
+        if not isinstance(best_code, xp.ndarray):
+            best_code = xp.full(best.shape, best_code, dtype=code_type)
+        values, code = best, best_code
+    return values, _tile_index(code, spatial, kernel, out, xp)
+
+
+def _tile_index(code, spatial, kernel, out, xp):
+    """Flat input indices of the window positions ``code`` (row-major in the kernel) of tiled windows."""
+    plane_strides = [math.prod(spatial[dim + 1:]) for dim in range(len(spatial))]
+    table = np.zeros(math.prod(kernel), dtype=np.int64)
+    for position, offsets in enumerate(itertools.product(*(range(k) for k in kernel))):
+        table[position] = sum(j * s for j, s in zip(offsets, plane_strides))
+    index = xp.asarray(table).take(code)
     for dim, (n, k, stride) in enumerate(zip(out, kernel, plane_strides)):
         shape = [1] * len(out)
         shape[dim] = n
-        offset += (xp.arange(n) * (k * stride)).reshape(shape)
-    return values, offset
+        index += (xp.arange(n) * (k * stride)).reshape(shape)
+    return index
 
 
 class MaxPool(Primitive):
