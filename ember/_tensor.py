@@ -98,6 +98,7 @@ class Tensor:
     _accumulator = None         # weak reference to this leaf's AccumulateGrad node
     _hooks = None               # gradient hooks on a leaf
     _post_accumulate_hooks = None   # hooks run after backward adds to this leaf's .grad
+    _spare_grad = None          # the array of a .grad dropped by zero_grad, reused by the next backward
     _retains_grad = False
     _is_param = False
 
@@ -430,6 +431,18 @@ class Tensor:
         self._grad_fn = None
         self._requires_grad = False
         return self
+
+    def _drop_grad(self):
+        """``self.grad = None`` (what ``zero_grad()`` does), keeping the old gradient's memory as a spare.
+
+        The next backward copies its first gradient into the spare instead of fresh memory, so a
+        training loop does not free and re-fault its gradient buffers every step. The spare is
+        reused only if nothing else still refers to it (see ``engine._private_copy``).
+        """
+        grad = self._grad
+        self._grad = None
+        if grad is not None and grad._grad_fn is None and grad._data.base is None and grad._data.flags.writeable:
+            self._spare_grad = grad._data
 
     def _alias(self):
         """A new Tensor object for the same array and version counter (autograd sees a new node)."""

@@ -883,3 +883,32 @@ def test_post_accumulate_grad_hook_runs_after_accumulation_on_leaves_only():
         (x * 2).register_post_accumulate_grad_hook(lambda t: None)
     with pytest.raises(RuntimeError, match="doesn't require gradient"):
         ember.ones(2).register_post_accumulate_grad_hook(lambda t: None)
+
+
+def test_zero_grad_memory_is_reused_only_when_nobody_holds_it():
+    w = ember.ones(3, requires_grad=True)
+    opt = ember.optim.SGD([w], lr=0.1)
+    (w * 2).sum().backward()
+    address = w.grad.data_ptr()
+    opt.zero_grad()
+    assert w.grad is None
+    (w * 3).sum().backward()
+    assert w.grad.data_ptr() == address and w.grad.tolist() == [3.0, 3.0, 3.0]
+
+    kept = w.grad                       # the user keeps the old gradient: its memory must stay untouched
+    opt.zero_grad()
+    (w * 4).sum().backward()
+    assert kept.tolist() == [3.0, 3.0, 3.0] and w.grad.tolist() == [4.0, 4.0, 4.0]
+    assert w.grad.data_ptr() != kept.data_ptr()
+
+
+def test_module_zero_grad_reuses_memory_with_the_same_results():
+    layer = ember.nn.Linear(3, 2)
+    x = ember.ones(4, 3)
+    layer(x).sum().backward()
+    first = layer.weight.grad.clone()
+    address = layer.weight.grad.data_ptr()
+    layer.zero_grad()
+    layer(x).sum().backward()
+    assert layer.weight.grad.data_ptr() == address
+    assert ember.equal(layer.weight.grad, first)

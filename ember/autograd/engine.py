@@ -6,6 +6,8 @@ gradients of all its outputs have been summed. Broadcasting is undone here, in o
 place: a gradient shaped like a broadcast result is summed back to its input's shape.
 """
 
+import sys
+
 from .._tensor import Tensor
 from . import grad_mode
 from .anomaly_mode import is_anomaly_enabled, run_checked
@@ -86,17 +88,38 @@ def _apply_tensor_hooks(node, grads):
     return grads
 
 
+def _sole_reference_count():
+    """What ``sys.getrefcount`` says of an object held by one local variable (it varies across Pythons)."""
+    held = []
+    return sys.getrefcount(held)
+
+
+_SOLE_REFERENCE = _sole_reference_count()
+
+
+def _private_copy(leaf, array):
+    """A copy of ``array`` for ``leaf.grad``: into the leaf's spare gradient memory when nothing else holds it."""
+    spare = leaf._spare_grad
+    if spare is not None:
+        leaf._spare_grad = None
+        if spare.shape == array.shape and spare.dtype == array.dtype and sys.getrefcount(spare) == _SOLE_REFERENCE:
+            spare[...] = array
+            return spare
+    return array.copy()
+
+
 def _accumulate(leaf, grad, create_graph):
     """Add ``grad`` into ``leaf.grad`` (PyTorch's AccumulateGrad).
 
     A first gradient is stored as a copy (the engine's buffers may be shared or
-    read-only broadcasts), unless it is part of a graph being built (``create_graph``).
+    read-only broadcasts), unless it is part of a graph being built (``create_graph``);
+    the copy goes into the memory of the gradient ``zero_grad`` dropped, when it is free.
     Later ones add in place, or out of place while building a graph.
     """
     current = leaf._grad
     if current is None:
         keep = create_graph and grad._requires_grad
-        leaf._grad = grad if keep else Tensor._make(grad._data.copy())
+        leaf._grad = grad if keep else Tensor._make(_private_copy(leaf, grad._data))
     elif create_graph or current._requires_grad or not current._data.flags.writeable:
         leaf._grad = current + (grad if create_graph else grad.detach())
     else:

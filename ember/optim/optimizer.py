@@ -359,7 +359,7 @@ class Optimizer:
                 if grad is None:
                     continue
                 if set_to_none:
-                    p._grad = None
+                    p._drop_grad()
                     continue
                 if grad._grad_fn is not None:
                     grad.detach_()

@@ -802,7 +802,7 @@ class Module:
             if grad is None:
                 continue
             if set_to_none:
-                param.grad = None
+                param._drop_grad()
                 continue
             if grad.grad_fn is not None:
                 grad.detach_()
