@@ -1,7 +1,8 @@
 """Real data: a small CNN trained with ember on Fashion-MNIST reaches at least 88% test accuracy.
 
 The data is Debian's ``dataset-fashion-mnist`` package (.ci/run installs it), in the idx format
-torchvision reads. One epoch over the 60,000 training images, then the 10,000 test images.
+torchvision reads. Two epochs over the 60,000 training images, then the 10,000 test images
+(one epoch lands at ~88.2%, too close to the bar to be a stable test).
 """
 
 import gzip
@@ -48,10 +49,11 @@ def test_cnn_reaches_88_percent():
     loader = ember.utils.data.DataLoader(ember.utils.data.TensorDataset(train_images, train_labels),
                                          batch_size=64, shuffle=True, generator=ember.Generator().manual_seed(0))
     model.train()
-    for images, labels in loader:
-        optimizer.zero_grad()
-        F.cross_entropy(model(images), labels).backward()
-        optimizer.step()
+    for _ in range(2):
+        for images, labels in loader:
+            optimizer.zero_grad()
+            F.cross_entropy(model(images), labels).backward()
+            optimizer.step()
 
     model.eval()
     correct = 0
@@ -60,5 +62,5 @@ def test_cnn_reaches_88_percent():
             logits = model(test_images[start:start + 1000])
             correct += (logits.argmax(1) == test_labels[start:start + 1000]).sum().item()
     accuracy = correct / 10000
-    print(f"Fashion-MNIST test accuracy after one epoch: {accuracy:.4f}")
+    print(f"Fashion-MNIST test accuracy after two epochs: {accuracy:.4f}")
     assert accuracy >= 0.88
