@@ -16,6 +16,7 @@ import numpy as np
 from .. import _dtype, return_types
 from .._device import array_module
 from .._tensor import Tensor, _type_word
+from ..autograd import grad_mode
 from ..autograd.function import Primitive
 from ._util import (
     as_float_input,
@@ -387,11 +388,13 @@ def polygamma(n, input, *, out=None):
 
 # ----------------------------------------------------------------------------- unary tables
 
-def _unary(name, what, array_fn, derivative, dtypes):
+def _unary(name, what, array_fn, derivative, dtypes, array_derivative=None):
     """Build a unary op: a Primitive named ``name`` and the public function wrapping it.
 
     ``derivative(x, y, grad)`` gives the input's gradient in Tensor ops; ``dtypes``
     says how integer and bool inputs are treated (FLOAT, INTEGRAL, FLOATING, ANY).
+    An optional ``array_derivative(x, y, grad)`` computes the same on arrays, used when
+    backward builds no graph (a hot op's shortcut past the Tensor-op overhead).
     """
     def forward(ctx, x):
         with np.errstate(all="ignore"):
@@ -401,6 +404,8 @@ def _unary(name, what, array_fn, derivative, dtypes):
 
     def backward(ctx, grad):
         x, y = ctx.saved_tensors
+        if array_derivative is not None and not grad_mode.is_grad_enabled():
+            return Tensor._make(array_derivative(x._data, y._data, grad._data))
         return derivative(x, y, grad)
 
     cls = type(name.capitalize(), (Primitive,), {
@@ -512,7 +517,7 @@ _ALIASES = {"absolute": "abs", "arcsin": "asin", "arccos": "acos", "arctan": "at
 
 # Unary ops whose public function adds an argument or a check to the table-built one.
 _relu = _unary("relu", "max(input, 0)", lambda xp, x: xp.maximum(x, 0).astype(x.dtype, copy=False),
-               lambda x, y, g: _select(y > 0, g, 0), INTEGRAL)
+               lambda x, y, g: _select(y > 0, g, 0), INTEGRAL, array_derivative=lambda x, y, g: g * (y > 0))
 _round_to_integer = _unary("round", "input rounded to the nearest integer, halves to even",
                            _same_for_integers(lambda xp, x: xp.rint(x)), _zero_grad, INTEGRAL)
 
