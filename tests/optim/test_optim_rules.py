@@ -24,6 +24,8 @@ CASES = {
     "NAdam": [dict(), dict(weight_decay=0.1), dict(weight_decay=0.1, decoupled_weight_decay=True),
               dict(momentum_decay=0.01, maximize=True)],
     "RAdam": [dict(), dict(weight_decay=0.1), dict(weight_decay=0.1, decoupled_weight_decay=True, maximize=True)],
+    "Rprop": [dict(), dict(lr=0.05, etas=(0.3, 1.5), step_sizes=(1e-3, 0.2)), dict(maximize=True)],
+    "ASGD": [dict(), dict(lr=0.05, lambd=1e-2, alpha=0.5, t0=20, weight_decay=0.1), dict(t0=0, maximize=True)],
 }
 PARAMS = [(name, kw) for name, options in CASES.items() for kw in options]
 
@@ -127,6 +129,8 @@ def test_step_returns_the_closure_loss_with_grad_enabled():
     ("RMSprop", dict(eps=-1)), ("Adagrad", dict(lr_decay=-1)), ("Adagrad", dict(initial_accumulator_value=-1)),
     ("Adagrad", dict(eps=-1)), ("Adadelta", dict(rho=1.5)), ("Adadelta", dict(lr=-1)),
     ("Adamax", dict(betas=(0.9, 1.0))), ("NAdam", dict(momentum_decay=-1)), ("RAdam", dict(betas=(-0.1, 0.9))),
+    ("Rprop", dict(lr=-1)), ("Rprop", dict(etas=(1.5, 1.2))), ("Rprop", dict(etas=(0.5, 0.9))),
+    ("ASGD", dict(lr=-1)), ("ASGD", dict(weight_decay=-1)),
 ])
 def test_invalid_hyperparameters_raise_like_torch(name, kw):
     err = same_error(lambda m, x: getattr(m.optim, name)([x.requires_grad_()], **kw), randn(3))

@@ -15,7 +15,8 @@ pytestmark = requires_torch
 SHAPES = [(4, 3), (3,), ()]
 OPTIMIZERS = [("SGD", dict(lr=0.05, momentum=0.9)), ("Adam", dict(lr=0.01, amsgrad=True)), ("AdamW", dict(lr=0.01)),
               ("RMSprop", dict(centered=True, momentum=0.5)), ("Adagrad", dict(lr_decay=0.01)),
-              ("Adadelta", dict()), ("Adamax", dict()), ("NAdam", dict()), ("RAdam", dict())]
+              ("Adadelta", dict()), ("Adamax", dict()), ("NAdam", dict()), ("RAdam", dict()), ("Rprop", dict()),
+              ("ASGD", dict(t0=2))]
 
 
 def _convert(value, lib):
