@@ -25,13 +25,15 @@ from . import (
     queries,
     reduction,
     shape,
+    shuffle,
     statistics,
     windows,
 )
 from ._util import check_tensor
 
 FAMILIES = (conversion, elementwise, reduction, shape, indexing, linalg, statistics, combinatorics, queries,
-            activation, windows, conv, pooling, normalization, loss, dropout, embedding, distance, linear, padding)
+            activation, windows, conv, pooling, normalization, loss, dropout, embedding, distance, linear, padding,
+            shuffle)
 
 
 def attach_tensor_methods(*modules):

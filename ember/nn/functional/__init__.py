@@ -12,6 +12,7 @@ from . import (
     normalization,
     padding,
     pooling,
+    shuffle,
     sparse,
 )
 
@@ -26,6 +27,7 @@ FAMILIES = (
     distance,
     conv,
     pooling,
+    shuffle,
 )
 
 __all__ = []

@@ -3,6 +3,7 @@
 from . import (
     activation,
     batchnorm,
+    channelshuffle,
     container,
     conv,
     distance,
@@ -14,6 +15,7 @@ from . import (
     module,
     normalization,
     padding,
+    pixelshuffle,
     pooling,
     sparse,
 )
@@ -34,6 +36,8 @@ FAMILIES = (
     conv,
     pooling,
     padding,
+    pixelshuffle,
+    channelshuffle,
 )
 
 __all__ = []
