@@ -242,11 +242,14 @@ def _worker_loop(iterable, dataset, index_queue, result_queue, done_event, auto_
             del data
     except KeyboardInterrupt:
         pass
-    # Everything the main process still waits for has been received by now (it stops a worker
-    # only after its last result, at shutdown, or by going away), so leftovers in the pipe
-    # must not keep this process from exiting.
-    result_queue.cancel_join_thread()
+    # At shutdown (``done_event`` set) the main process no longer reads, so leftovers must not keep
+    # this process from exiting. Otherwise (an iterable worker retired mid-epoch) the main process
+    # is still reading, and the feeder thread must finish: it holds the queue's shared write lock
+    # while it sends, and dying with it held would block every other worker's results for good.
+    if done_event.is_set():
+        result_queue.cancel_join_thread()
     result_queue.close()
+    result_queue.join_thread()
 
 
 def _unpickled(payload):
