@@ -970,8 +970,6 @@ def test_incompatible_keys_repr():
         assert str(_IncompatibleKeys(missing, unexpected)) == str(TorchKeys(missing, unexpected))
 
 
-@pytest.mark.skipif(not hasattr(ember.nn, "Linear") or not hasattr(ember.nn, "ReLU"),
-                    reason="ember.nn.Linear/ReLU are not written yet")
 def test_real_layers_tree_keys_and_repr():
     def build(m):
         return m.nn.Sequential(OrderedDict([
