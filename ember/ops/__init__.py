@@ -24,6 +24,7 @@ from . import (
     pooling,
     queries,
     reduction,
+    sampling,
     shape,
     shuffle,
     statistics,
@@ -33,7 +34,7 @@ from ._util import check_tensor
 
 FAMILIES = (conversion, elementwise, reduction, shape, indexing, linalg, statistics, combinatorics, queries,
             activation, windows, conv, pooling, normalization, loss, dropout, embedding, distance, linear, padding,
-            shuffle)
+            shuffle, sampling)
 
 
 def attach_tensor_methods(*modules):

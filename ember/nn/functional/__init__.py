@@ -12,6 +12,7 @@ from . import (
     normalization,
     padding,
     pooling,
+    sampling,
     shuffle,
     sparse,
 )
@@ -28,6 +29,7 @@ FAMILIES = (
     conv,
     pooling,
     shuffle,
+    sampling,
 )
 
 __all__ = []

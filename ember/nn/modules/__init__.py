@@ -18,6 +18,7 @@ from . import (
     pixelshuffle,
     pooling,
     sparse,
+    upsampling,
 )
 
 FAMILIES = (
@@ -38,6 +39,7 @@ FAMILIES = (
     padding,
     pixelshuffle,
     channelshuffle,
+    upsampling,
 )
 
 __all__ = []
