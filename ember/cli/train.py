@@ -122,8 +122,8 @@ def run_training(args, out=None, progress=None):
     import ember.nn.functional as F
     from ember.utils.data import DataLoader, TensorDataset
 
+    from ..utils.progress import ProgressBar
     from .digits import digits_split
-    from .progress import ProgressBar
 
     checkpoint = _load_checkpoint(args.resume) if args.resume else None
     settings = _settings(args, checkpoint)

@@ -1,4 +1,4 @@
-"""A one-line progress bar for the command line: redrawn in place on a terminal, silent otherwise."""
+"""A one-line progress bar for training loops, downloads and examples, redrawn in place on a terminal."""
 
 import sys
 import time
