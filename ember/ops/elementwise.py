@@ -479,7 +479,7 @@ _UNARY = {
     "lgamma": ("log|Gamma(input)|", _lgamma_array, lambda x, y, g: g * x.digamma()),
     "digamma": ("The digamma function, the derivative of lgamma", _digamma_array,
                 lambda x, y, g: g * Polygamma.apply(x, n=1)),
-    "reciprocal": ("1 / input", lambda xp, x: 1 / x, lambda x, y, g: -g * y * y),
+    "reciprocal": ("1 / input", lambda xp, x: 1 / x, lambda x, y, g: -g * (y * y)),
     "deg2rad": ("Degrees converted to radians", lambda xp, x: x * (math.pi / 180), lambda x, y, g: g * (math.pi / 180)),
     "rad2deg": ("Radians converted to degrees", lambda xp, x: x * (180 / math.pi), lambda x, y, g: g * (180 / math.pi)),
     "sinc": ("The normalized sinc, sin(pi x) / (pi x) and 1 at 0", _sinc_array, lambda x, y, g: g * _sinc_slope(x, y)),
@@ -1568,6 +1568,14 @@ def _inplace_operator(fn):
     return method
 
 
+def _divide_into(self, other):
+    """``other / self`` for a number ``other``: PyTorch computes it as ``reciprocal(self) * other``, so ember does too
+    (the two roundings differ from one division in the last bit)."""
+    if not _is_operand(other):
+        return NotImplemented
+    return mul(reciprocal(self), other)
+
+
 def _invert(self):
     if self.dtype.is_floating_point:
         raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
@@ -1700,6 +1708,7 @@ for _op, _fn in _OPERATORS.items():
     TENSOR_METHODS[f"__i{_op}__"] = _inplace_operator(_fn)
 for _op in _COMPARISONS:
     TENSOR_METHODS[f"__{_op}__"] = _operator(_COMPARISON_OPS[_op])
+TENSOR_METHODS["__rtruediv__"] = _divide_into
 TENSOR_METHODS.update({"__neg__": neg, "__pos__": positive, "__abs__": abs, "__invert__": _invert})
 for _legacy, _modern in (("div", "truediv"), ("rdiv", "rtruediv"), ("idiv", "itruediv")):   # Python 2 names
     TENSOR_METHODS[f"__{_legacy}__"] = TENSOR_METHODS[f"__{_modern}__"]

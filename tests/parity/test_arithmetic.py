@@ -90,3 +90,11 @@ def test_broadcast_shapes(shapes):
 
 def test_broadcast_shapes_error():
     same_error(lambda m: m.broadcast_shapes((3,), (4,)), match="must match")
+
+
+@pytest.mark.parametrize("number", [255, 2.5, True])
+def test_number_divided_by_tensor_rounds_as_torch(number):
+    # torch computes ``number / t`` as ``t.reciprocal() * number``: the same bits, and the same graph.
+    values = np.random.default_rng(3).random(4096).astype(np.float32) + 0.01
+    parity(lambda m, t: number / t, values, grad=True, rtol=0, atol=0)
+    assert (number / ember.tensor(values, requires_grad=True)).grad_fn.name() == "MulBackward0"
