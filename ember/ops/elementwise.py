@@ -1573,7 +1573,7 @@ def _divide_into(self, other):
     (the two roundings differ from one division in the last bit)."""
     if not _is_operand(other):
         return NotImplemented
-    return mul(reciprocal(self), other)
+    return mul(_UNARY_OPS["reciprocal"](self), other)
 
 
 def _invert(self):
