@@ -11,6 +11,7 @@ checkpoint path or an http(s)/file URL (fetched through ``ember.hub``). Checkpoi
 from . import alexnet as _alexnet_module
 from . import densenet as _densenet_module
 from . import efficientnet as _efficientnet_module
+from . import hed as _hed_module
 from . import mobilenetv2 as _mobilenetv2_module
 from . import mobilenetv3 as _mobilenetv3_module
 from . import resnet as _resnet_module
@@ -19,8 +20,8 @@ from . import squeezenet as _squeezenet_module
 from . import vgg as _vgg_module
 from ._api import Weights, WeightsEnum, get_model, get_model_builder, get_model_weights, get_weight, list_models
 
-_FAMILIES = (_alexnet_module, _densenet_module, _efficientnet_module, _mobilenetv2_module, _mobilenetv3_module,
-             _resnet_module, _shufflenetv2_module, _squeezenet_module, _vgg_module)
+_FAMILIES = (_alexnet_module, _densenet_module, _efficientnet_module, _hed_module, _mobilenetv2_module,
+             _mobilenetv3_module, _resnet_module, _shufflenetv2_module, _squeezenet_module, _vgg_module)
 
 __all__ = ["Weights", "WeightsEnum", "get_model", "get_model_builder", "get_model_weights", "get_weight",
            "list_models"]
