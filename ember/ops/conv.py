@@ -31,8 +31,12 @@ __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
 
 TENSOR_METHODS = {}
 
-CHUNK_BYTES = 4 << 20      # the columns and products of one chunk of images: about the size of a cache
-SCRATCH_LIMIT = 16 << 20   # the largest work buffer kept between calls
+# The columns and products of one chunk of images. Each chunk is one matrix product, and each product
+# starts and joins BLAS's threads: on a busy machine a join waits for a descheduled thread, so few large
+# products (a whole batch of a small network) beat many cache-sized ones.
+CHUNK_BYTES = 32 << 20
+SCRATCH_LIMIT = 64 << 20   # the largest work buffer kept between calls (fresh memory costs page faults)
+JUNK_LIMIT = 1.2           # the most columns per output position a stride-1 convolution's flat layout may use
 
 _scratch = threading.local()
 
@@ -217,6 +221,8 @@ class Columns:
         n, c = x_shape[:2]
         self.geometry, self.out, self.c, self.xp, self.dtype = geometry, tuple(out), c, xp, dtype
         self.plan = FlatPlan(x_shape[2:], out, geometry) if geometry.flat else None
+        if self.plan is not None and self.plan.length > JUNK_LIMIT * math.prod(out):
+            self.plan = None        # (small images: the junk columns would cost more than the strided copy)
         self.positions = self.plan.length if self.plan else math.prod(out)
         self.height = c * math.prod(geometry.kernel)
         per_image = (self.height + out_channels) * self.positions * np.dtype(dtype).itemsize

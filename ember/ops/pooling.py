@@ -96,7 +96,7 @@ def max_pool_forward(x, kernel, stride, pad, dilation, out):
     xp = array_module(x)
     spatial = x.shape[2:]
     d = len(spatial)
-    if _tiles(spatial, kernel, stride, pad, dilation):
+    if _tiles(spatial, kernel, stride, pad, dilation, out):
         return _max_tiles_outer_first(x, kernel, out)
     reach = [(o - 1) * s + dl * (k - 1) + 1 for o, s, dl, k in zip(out, stride, dilation, kernel)]
     pads = tuple((p, max(0, r - n - p)) for p, r, n in zip(pad, reach, spatial))
@@ -115,8 +115,13 @@ def max_pool_forward(x, kernel, stride, pad, dilation, out):
     return values, index
 
 
-def _tiles(spatial, kernel, stride, pad, dilation):
-    """Whether the windows tile the input without overlap or padding (the reshape fast path)."""
+def _tiles(spatial, kernel, stride, pad, dilation, out=None):
+    """Whether the windows tile the input without overlap or padding (the reshape fast path).
+
+    With ``out``, also whether every window lies inside the input (ceil_mode may add a partial one).
+    """
+    if out is not None and any(o * k > n for o, k, n in zip(out, kernel, spatial)):
+        return False
     return all(k == s and p == 0 and dl == 1 for k, s, p, dl in zip(kernel, stride, pad, dilation))
 
 
@@ -256,6 +261,113 @@ class MaxPool(Primitive):
         return IndexScatter.apply(grad, constant(ctx.index), size=ctx.size, accumulate=ctx.overlap)
 
 
+# ----------------------------------------------------------------------------- max pooling over tiles
+
+def _tile_parts(x, kernel, out):
+    """Views (N, C, *out) of ``x``, one per kernel position in row-major order, for windows that tile ``x``."""
+    cropped = x[(slice(None), slice(None)) + tuple(slice(0, o * k) for o, k in zip(out, kernel))]
+    split = cropped.reshape(x.shape[:2] + tuple(itertools.chain(*zip(out, kernel))))     # a view: axes only split
+    lead = (slice(None), slice(None))
+    return [split[lead + tuple(itertools.chain(*((slice(None), j) for j in offsets)))]
+            for offsets in itertools.product(*(range(k) for k in kernel))]
+
+
+def _first_maximum_code(parts, values, xp):
+    """The kernel position (uint8, row-major) of the first part equal to ``values``: PyTorch's choice on ties.
+
+    Arithmetic on small integers instead of masked copies (a random mask makes np.copyto branch badly).
+    """
+    shape = values.shape
+    code = xp.full(shape, len(parts) - 1, dtype=np.uint8)
+    equal = _buffer("tile-equal", shape, bool, xp)
+    change = _buffer("tile-change", shape, np.uint8, xp)
+    for position in range(len(parts) - 2, -1, -1):
+        xp.equal(parts[position], values, out=equal)
+        xp.subtract(code, np.uint8(position), out=change)
+        xp.multiply(change, equal, out=change)
+        code -= change
+    return code
+
+
+class TiledMaxPool(Primitive):
+    """Max pooling whose windows tile the input (kernel == stride, no padding or dilation), without indices.
+
+    The maximum is a running ``maximum`` over the kernel positions' strided views; backward needs only
+    which position won in each window (a uint8 code), not int64 indices. Windows holding a NaN go
+    the general way (``max_pool_forward``), which picks PyTorch's NaN.
+    """
+
+    @staticmethod
+    def forward(ctx, x, *, kernel, out):
+        xp = array_module(x)
+        parts = _tile_parts(x, kernel, out)
+        values = xp.empty(x.shape[:2] + tuple(out), dtype=x.dtype)
+        if len(parts) == 1:
+            values[...] = parts[0]
+        else:
+            xp.maximum(parts[0], parts[1], out=values)
+            for part in parts[2:]:
+                xp.maximum(values, part, out=values)
+        ctx.kernel, ctx.size = kernel, x.shape[2:]
+        if x.dtype.kind == "f" and xp.isnan(values).any():
+            d = len(kernel)
+            _, ctx.index = max_pool_forward(x, kernel, kernel, (0,) * d, (1,) * d, out)
+            ctx.code = None
+        else:
+            ctx.code = _first_maximum_code(parts, values, xp)
+        return values
+
+    @staticmethod
+    def backward(ctx, grad):
+        if ctx.code is None:
+            return IndexScatter.apply(grad, constant(ctx.index), size=ctx.size, accumulate=False)
+        return TileScatter.apply(grad, constant(ctx.code), kernel=ctx.kernel, size=ctx.size)
+
+
+class TileScatter(Primitive):
+    """Each window's gradient ``grad`` (N, C, *out) placed at its position ``code``, zeros elsewhere."""
+
+    @staticmethod
+    def forward(ctx, grad, code, *, kernel, size):
+        xp = array_module(grad)
+        out = grad.shape[2:]
+        covered = all(o * k == n for o, k, n in zip(out, kernel, size))
+        gx = (xp.empty if covered else xp.zeros)(grad.shape[:2] + tuple(size), dtype=grad.dtype)
+        chosen = _buffer("tile-chosen", code.shape, bool, xp)
+        for position, part in enumerate(_tile_parts(gx, kernel, out)):
+            xp.equal(code, np.uint8(position), out=chosen)
+            xp.multiply(grad, chosen, out=part)
+        ctx.save_for_backward(code)
+        ctx.kernel = kernel
+        return gx
+
+    @staticmethod
+    def backward(ctx, ggx):
+        (code,) = ctx.saved_tensors
+        return TileGather.apply(ggx, code, kernel=ctx.kernel), None
+
+
+class TileGather(Primitive):
+    """Each window's value at its position ``code`` (the adjoint of TileScatter)."""
+
+    @staticmethod
+    def forward(ctx, x, code, *, kernel):
+        xp = array_module(x)
+        picked = xp.zeros(code.shape, dtype=x.dtype)
+        chosen = _buffer("tile-chosen", code.shape, bool, xp)
+        for position, part in enumerate(_tile_parts(x, kernel, code.shape[2:])):
+            xp.equal(code, np.uint8(position), out=chosen)
+            picked += part * chosen
+        ctx.save_for_backward(code)
+        ctx.kernel, ctx.size = kernel, x.shape[2:]
+        return picked
+
+    @staticmethod
+    def backward(ctx, grad):
+        (code,) = ctx.saved_tensors
+        return TileScatter.apply(grad, code, kernel=ctx.kernel, size=ctx.size), None
+
+
 # ----------------------------------------------------------------------------- average pooling
 
 def _avg_divisors(spatial, kernel, stride, pad, out, count_include_pad, xp, dtype):
@@ -355,6 +467,9 @@ def max_pool(fn, d, input, kernel_size, stride, padding, dilation, ceil_mode, re
     pad = pool_tuple(padding, d, "padding", fn)
     dilation = pool_tuple(dilation, d, "dilation", fn)
     _check_pool_args(fn, kernel, stride, pad, dilation)
+    if fn == "max_pool1d" and not return_indices and not input.dtype.is_floating_point:
+        from .._tensor import _type_word
+        raise NotImplementedError(f'"max_pool1d_impl" not implemented for \'{_type_word(input.dtype)}\'')
     x, batched = _batched(input, d, fn)
     spatial = x.shape[2:]
     out = tuple(_pool_output(n, k, s, p, dl, ceil_mode)
@@ -365,6 +480,9 @@ def max_pool(fn, d, input, kernel_size, stride, padding, dilation, ceil_mode, re
     if x.shape[1] == 0 or x.shape[0] == 0 and batched is False:
         raise RuntimeError(f"{fn}: Expected input's non-batch dimensions to have positive length, but got "
                            f"{list(input.shape)}")
+    if not return_indices and math.prod(kernel) <= 255 and _tiles(spatial, kernel, stride, pad, dilation, out):
+        values = TiledMaxPool.apply(x, kernel=kernel, out=out)
+        return values if batched else values.squeeze(0)
     values, indices = MaxPool.apply(x, kernel=kernel, stride=stride, pad=pad, dilation=dilation, out=out)
     if not batched:
         values, indices = values.squeeze(0), indices.squeeze(0)
