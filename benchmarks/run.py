@@ -112,6 +112,63 @@ def w4_cnn(lib):
     return _training_steps_per_second(lib, model, optimizer, _batch((64, 1, 28, 28)), steps=5)
 
 
+def _resnet18_cifar(nn):
+    """ResNet-18 for 32x32 images: a 3x3 stem conv to 64 channels, no max pool, BasicBlocks [2, 2, 2, 2]."""
+
+    class BasicBlock(nn.Module):
+        def __init__(self, inputs, outputs, stride):
+            super().__init__()
+            self.conv1 = nn.Conv2d(inputs, outputs, 3, stride=stride, padding=1, bias=False)
+            self.bn1 = nn.BatchNorm2d(outputs)
+            self.relu = nn.ReLU(inplace=True)
+            self.conv2 = nn.Conv2d(outputs, outputs, 3, padding=1, bias=False)
+            self.bn2 = nn.BatchNorm2d(outputs)
+            self.shortcut = nn.Sequential()
+            if stride != 1 or inputs != outputs:
+                self.shortcut = nn.Sequential(nn.Conv2d(inputs, outputs, 1, stride=stride, bias=False),
+                                              nn.BatchNorm2d(outputs))
+
+        def forward(self, x):
+            out = self.relu(self.bn1(self.conv1(x)))
+            out = self.bn2(self.conv2(out))
+            return self.relu(out + self.shortcut(x))
+
+    layers = [nn.Conv2d(3, 64, 3, padding=1, bias=False), nn.BatchNorm2d(64), nn.ReLU(inplace=True)]
+    inputs = 64
+    for outputs, stride in ((64, 1), (128, 2), (256, 2), (512, 2)):
+        layers += [BasicBlock(inputs, outputs, stride), BasicBlock(outputs, outputs, 1)]
+        inputs = outputs
+    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(512, 10)]
+    return nn.Sequential(*layers)
+
+
+W5_BATCH = 32
+
+
+@workload("W5", "ResNet-18 CIFAR training, SGD, batch 32", "img/s", higher_is_better=True, repeats=5)
+def w5_resnet_training(lib):
+    lib.manual_seed(0)
+    model = _resnet18_cifar(lib.nn)
+    optimizer = lib.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    steps = 2
+    steps_per_second = _training_steps_per_second(lib, model, optimizer, _batch((W5_BATCH, 3, 32, 32)), steps)
+    return lambda: steps_per_second() * W5_BATCH
+
+
+@workload("W5", "ResNet-18 CIFAR eval, batch 32", "img/s", higher_is_better=True, repeats=5)
+def w5_resnet_eval(lib):
+    lib.manual_seed(0)
+    model = _resnet18_cifar(lib.nn).eval()
+    images = lib.from_numpy(_batch((W5_BATCH, 3, 32, 32))[0])
+    steps = 3
+
+    def infer():
+        with lib.no_grad():
+            for _ in range(steps):
+                model(images)
+    return lambda: steps * W5_BATCH / seconds_of(infer)
+
+
 def _import_seconds(lib):
     """Wall time of ``import <lib>`` in a fresh interpreter (the warm-up run writes the bytecode).
 
