@@ -15,6 +15,7 @@ from . import hed as _hed_module
 from . import mobilenetv2 as _mobilenetv2_module
 from . import mobilenetv3 as _mobilenetv3_module
 from . import resnet as _resnet_module
+from . import segmentation  # noqa: F401  (torchvision.models.segmentation: FCN, DeepLabV3, LRASPP, U-Net)
 from . import shufflenetv2 as _shufflenetv2_module
 from . import squeezenet as _squeezenet_module
 from . import vgg as _vgg_module
