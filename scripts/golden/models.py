@@ -125,7 +125,7 @@ def main():
     golden = {"torch": torch.__version__, "torchvision": torchvision.__version__,
               "categories": list(_IMAGENET_CATEGORIES), "models": {}}
     arrays = {}
-    jobs = [(name, name, {}, side) for name, (side, _) in fx.MODELS.items()] + list(fx.VARIANTS)
+    jobs = [(name, name, {}, side) for name, side in fx.MODELS.items()] + list(fx.VARIANTS)
     for name, builder, kwargs, side in jobs:
         keys, logits, sensitivity = golden_model(name, builder, kwargs, side)
         golden["models"][name] = {"builder": builder, "kwargs": kwargs, "input": side, "dtype": str(logits.dtype),
