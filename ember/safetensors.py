@@ -154,7 +154,7 @@ def save_file(tensors, filename, metadata=None):
 
     >>> ember.safetensors.save_file({"w": ember.zeros(2)}, "/tmp/ember_doc.safetensors")
     """
-    from .serialization import _atomic_write
+    from .serialization import _atomic_write  # PyTorch's error for a missing parent directory
     _check_tensors(tensors)
     _check_metadata(metadata)
     _check_no_shared_memory(tensors)

@@ -12,20 +12,19 @@ that builds only plain data, tensors and a list of harmless globals, so a checkp
 """
 
 import collections
-import contextlib
 import io
 import os
 import pickle
 import secrets
 import struct
 import sys
-import tempfile
 import zipfile
 
 import numpy as np
 
 from . import _dtype
 from ._device import device as _device_type
+from ._files import atomic_write
 from ._tensor import Size, Tensor
 
 __all__ = ["save", "load"]
@@ -307,48 +306,12 @@ def _write_legacy(stream, data_pkl, storages, protocol):
         stream.write(storage.raw_bytes())
 
 
-def _new_file_mode(path):
-    """The mode ``open(path, 'w')`` would give: the old file's, or 0o666 less the umask."""
-    try:
-        return os.stat(path).st_mode & 0o7777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def _fsync_directory(directory):
-    with contextlib.suppress(OSError, AttributeError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def _atomic_write(path, write):
-    """Write a file through a temporary file in the same directory, then rename it over ``path``.
-
-    Readers see the old file or the whole new one; on any error the old file stays and the temporary goes.
-    """
-    path = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(path))
+    """``atomic_write`` with PyTorch's error for a missing parent directory."""
+    directory = os.path.dirname(os.path.abspath(os.fspath(path)))
     if not os.path.isdir(directory):
         raise RuntimeError(f"Parent directory {directory} does not exist.")
-    mode = _new_file_mode(path)
-    fd, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            write(stream)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    _fsync_directory(directory)
+    atomic_write(path, write)
 
 
 def _is_path(f):

@@ -8,11 +8,11 @@ with the same weights as one that was never interrupted.
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from .._files import atomic_write
 
 DEFAULTS = {"epochs": 15, "batch_size": 32, "lr": 3e-3, "seed": 0}
 CHECKPOINT_NAME = "checkpoint.pt"
@@ -99,16 +99,7 @@ def _load_checkpoint(path):
 
 def _write_json_atomically(path, value):
     """Write ``value`` as JSON so that ``path`` holds either the old file or the whole new one."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w") as f:
-            json.dump(value, f, indent=1)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
+    atomic_write(path, lambda stream: json.dump(value, stream, indent=1), text=True)
 
 
 def run_training(args, out=None, progress=None):

@@ -17,6 +17,7 @@ import urllib.request
 import zipfile
 
 from ... import hub
+from ..._files import atomic_write
 
 __all__ = ["calculate_md5", "check_md5", "check_integrity", "download_url", "download_file_from_google_drive",
            "list_dir", "list_files", "extract_archive", "download_and_extract_archive", "iterable_to_str",
@@ -206,14 +207,8 @@ def _decompress(from_path, to_path=None, remove_finished=False):
         raise RuntimeError(f"Couldn't detect a compression from suffix {suffix}.")
     if to_path is None:
         to_path = os.fspath(from_path).replace(suffix, archive_type or "")
-    partial = f"{to_path}.partial"
-    try:
-        with _COMPRESSED_FILE_OPENERS[compression](from_path, "rb") as source, open(partial, "wb") as target:
-            shutil.copyfileobj(source, target, 1024 * 1024)
-        os.replace(partial, to_path)
-    finally:
-        if os.path.exists(partial):
-            os.remove(partial)
+    with _COMPRESSED_FILE_OPENERS[compression](from_path, "rb") as source:
+        atomic_write(to_path, lambda target: shutil.copyfileobj(source, target, 1024 * 1024))
     if remove_finished:
         os.remove(from_path)
     return pathlib.Path(to_path)

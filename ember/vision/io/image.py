@@ -13,12 +13,12 @@ compressed stream raises RuntimeError instead of crashing.
 import enum
 import io
 import os
-import tempfile
 
 import numpy as np
 
 import ember
 
+from ..._files import atomic_write
 from . import _png
 
 __all__ = ["ImageReadMode", "read_file", "write_file", "decode_png", "encode_png", "write_png", "decode_jpeg",
@@ -98,17 +98,7 @@ def _to_tensor(hwc):
 
 def _write_atomically(filename, data):
     """Write bytes through a temporary file in the same directory, then rename it over ``filename``."""
-    filename = os.fspath(filename)
-    directory = os.path.dirname(os.path.abspath(filename))
-    handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=directory)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(temporary, filename)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-        raise
+    atomic_write(filename, lambda stream: stream.write(data))
 
 
 # ---------------------------------------------------------------- files
