@@ -574,7 +574,8 @@ def adaptive_avg_pool(fn, d, input, output_size):
                            f"sizes {list(input.shape)} with dimension {input.ndim - d} being empty")
     if not input.dtype.is_floating_point:
         from .._tensor import _type_word
-        raise RuntimeError(f'"adaptive_avg_pool{d}d" not implemented for \'{_type_word(input.dtype)}\'')
+        kernel = {1: "adaptive_avg_pool2d", 2: "adaptive_avg_pool2d", 3: "adaptive_avg_pool3d_cpu"}[d]
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_type_word(input.dtype)}\'')
     y = input
     for dim in range(d):
         axis = input.ndim - d + dim

@@ -524,10 +524,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
 def _area(input, out, dim):
     """``area`` is adaptive average pooling to the output size (PyTorch calls ``adaptive_avg_pool{d}d``)."""
     from .pooling import adaptive_avg_pool
-    name = f"adaptive_avg_pool{dim}d"
-    if not input.dtype.is_floating_point and input.ndim == dim + 2 and input.numel():
-        raise NotImplementedError(f"\"{name}\" not implemented for '{_type_word(input.dtype)}'")
-    return adaptive_avg_pool(name, dim, input, out)
+    return adaptive_avg_pool(f"adaptive_avg_pool{dim}d", dim, input, out)
 
 
 def _nearest(input, out, scales, exact):

@@ -212,3 +212,11 @@ def test_unfold_fold_options_grad(kw):
     parity(lambda m, c: F(m).fold(c, (7, 6), **kw), cols)
     check_grad(lambda x: F(ember).unfold(x, **kw), randn(1, 2, 7, 6))
     check_grad(lambda c: F(ember).fold(c, (7, 6), **kw), randn(*cols[:1, :2 * cols.shape[1] // 3].shape))
+
+
+@pytest.mark.parametrize("d", [1, 2, 3])
+def test_adaptive_avg_pool_of_integers_is_not_implemented_as_in_torch(d):
+    # interpolate(mode="area") reaches the same kernel, so it reports the same error
+    x = np.ones((1, 1) + (4,) * d, dtype=np.int64)
+    same_error(lambda m, t: getattr(m.nn.functional, f"adaptive_avg_pool{d}d")(t, 2), x, match="not implemented")
+    same_error(lambda m, t: m.nn.functional.interpolate(t, size=2, mode="area"), x, match="not implemented")
