@@ -37,6 +37,8 @@ TENSOR_METHODS = {}
 CHUNK_BYTES = 32 << 20
 SCRATCH_LIMIT = 64 << 20   # the largest work buffer kept between calls (fresh memory costs page faults)
 JUNK_LIMIT = 1.2           # the most columns per output position a stride-1 convolution's flat layout may use
+CHANNELS_LAST_MIN = 16     # the fewest input channels (one group) for which the channels-last columns are used
+CHANNELS_LAST_COLUMNS = 4  # ... and the fewest columns per input number (kernel size / stride size)
 
 _scratch = threading.local()
 
@@ -200,6 +202,61 @@ class FlatPlan:
         return xp.ascontiguousarray(body[_inner(body.ndim, self.geometry.pads, self.spatial)].swapaxes(0, 1))
 
 
+class ChannelsLastPlan:
+    """Columns with the channels innermost: the row of output position ``p`` is its window as (offsets, channels).
+
+    The input is first copied to a zero-padded channels-last array (one pass over the input);
+    every window is then a strided view whose innermost run is a whole pixel's channels, so
+    the columns copy moves runs of C numbers instead of the NCHW layouts' runs of one row
+    (or, strided, of a few numbers). For one group with many channels this copy is several
+    times cheaper than the others. The weight matrix's columns follow the same (offsets,
+    channels) order.
+    """
+
+    def __init__(self, spatial, out, geometry):
+        self.geometry, self.spatial, self.out = geometry, tuple(spatial), tuple(out)
+        self.full = tuple(s + lo + hi for s, (lo, hi) in zip(spatial, geometry.pads))
+
+    def _padded(self, x, xp):
+        """``x`` (m, C, *spatial) as a zero-padded (m, *full, C) work array (only its border is zeroed afresh)."""
+        m, c = x.shape[:2]
+        body = scratch("channels_last", m * math.prod(self.full) * c, x.dtype, xp).reshape((m,) + self.full + (c,))
+        d = len(self.full)
+        for axis, ((lo, hi), n) in enumerate(zip(self.geometry.pads, self.spatial), start=1):
+            lead = (slice(None),) * axis
+            if lo:
+                body[lead + (slice(0, lo),)] = 0
+            if hi:
+                body[lead + (slice(lo + n, None),)] = 0
+        inner = _inner(d + 1, self.geometry.pads, self.spatial)
+        body[inner + (slice(None),)] = xp.moveaxis(x, 1, -1)
+        return body
+
+    def im2col(self, x, buffer, xp):
+        """Write the (m * positions, offsets * C) columns of ``x`` into the flat ``buffer``; returns them."""
+        m, c = x.shape[:2]
+        body = self._padded(x, xp)
+        spatial_strides = body.strides[1:-1]
+        geometry = self.geometry
+        shape = (m,) + self.out + geometry.kernel + (c,)
+        strides = (body.strides[0],) + tuple(st * s for st, s in zip(spatial_strides, geometry.stride)) + \
+            tuple(st * dl for st, dl in zip(spatial_strides, geometry.dilation)) + (body.strides[-1],)
+        cols = buffer.reshape(shape)
+        cols[...] = as_strided(body, shape, strides, writeable=False)
+        return buffer.reshape(m * math.prod(self.out), math.prod(geometry.kernel) * c)
+
+    @staticmethod
+    def weight_matrix(w):
+        """The (1, O, offsets * C) matrix of an (O, C, *kernel) weight, in the columns' order."""
+        return array_module(w).moveaxis(w, 1, -1).reshape(1, w.shape[0], -1)
+
+    def weight_from_matrix(self, matrix, c):
+        """The (O, C, *kernel) weight of an (O, offsets * C) matrix."""
+        xp = array_module(matrix)
+        grid = matrix.reshape((matrix.shape[0],) + self.geometry.kernel + (c,))
+        return xp.ascontiguousarray(xp.moveaxis(grid, -1, 1))
+
+
 def _gemm_layout(y, geometry, spatial):
     """An (N, O, *out) array as the (groups, O/groups, N * positions) matrix the products use."""
     if geometry.flat:
@@ -220,9 +277,13 @@ class Columns:
     def __init__(self, x_shape, out, geometry, out_channels, dtype, xp):
         n, c = x_shape[:2]
         self.geometry, self.out, self.c, self.xp, self.dtype = geometry, tuple(out), c, xp, dtype
-        self.plan = FlatPlan(x_shape[2:], out, geometry) if geometry.flat else None
-        if self.plan is not None and self.plan.length > JUNK_LIMIT * math.prod(out):
-            self.plan = None        # (small images: the junk columns would cost more than the strided copy)
+        self.channels_last = self.plan = None
+        if geometry.flat:
+            self.plan = FlatPlan(x_shape[2:], out, geometry)
+            if self.plan.length > JUNK_LIMIT * math.prod(out):
+                self.plan = None    # (small images: the junk columns would cost more than the strided copy)
+        if self.plan is None and _channels_last_pays(c, geometry):
+            self.channels_last = ChannelsLastPlan(x_shape[2:], out, geometry)
         self.positions = self.plan.length if self.plan else math.prod(out)
         self.height = c * math.prod(geometry.kernel)
         per_image = (self.height + out_channels) * self.positions * np.dtype(dtype).itemsize
@@ -235,6 +296,8 @@ class Columns:
         """The (groups, C/groups * k, m * positions) columns of the ``m`` images ``x``, in the reused buffer."""
         m = x.shape[0]
         cols = self._cols[:self.height * m * self.positions]
+        if self.channels_last is not None:
+            return self.channels_last.im2col(x, cols, self.xp).T[None]
         if self.plan is None:
             strided_im2col(x, self.geometry, self.out, cols)
         else:
@@ -271,6 +334,30 @@ class Columns:
         g = self.geometry.groups
         return self._gradients.reshape(g, o // g, m * self.positions)
 
+    def weight_matrix(self, w):
+        """The (groups, O/groups, C/groups * k) matrix of the weight ``w``, its columns in the columns' order."""
+        if self.channels_last is not None:
+            return self.channels_last.weight_matrix(w)
+        return _weight_matrix(w, self.geometry.groups)
+
+    def weight_from_matrix(self, matrix, o):
+        """The (O, C/groups, *kernel) weight of a (groups, O/groups, C/groups * k) matrix in the columns' order."""
+        if self.channels_last is not None:
+            return self.channels_last.weight_from_matrix(matrix[0], self.c)
+        g = self.geometry.groups
+        return self.xp.ascontiguousarray(matrix).reshape((o, self.c // g) + self.geometry.kernel)
+
+
+def _channels_last_pays(channels, geometry):
+    """Whether channels-last columns beat the strided NCHW copy: one group, many channels, many columns per input.
+
+    They cost an extra pass over the input (its transposition), repaid only where the columns are
+    several times the input's size (stride-1 kernels of 2x2 and up; a strided 3x3 has 9/4 of it).
+    The flat layout, where it applies, beats both.
+    """
+    return (geometry.groups == 1 and channels >= CHANNELS_LAST_MIN
+            and math.prod(geometry.kernel) >= CHANNELS_LAST_COLUMNS * math.prod(geometry.stride))
+
 
 def _weight_matrix(w, groups):
     return w.reshape(groups, w.shape[0] // groups, math.prod(w.shape[1:]))
@@ -282,7 +369,7 @@ def convolve(x, w, b, geometry):
     n, o = x.shape[0], w.shape[0]
     out = geometry.output_size(x.shape[2:])
     columns = Columns(x.shape, out, geometry, o, x.dtype, xp)
-    w_matrix = _weight_matrix(w, geometry.groups)
+    w_matrix = columns.weight_matrix(w)
     result = xp.empty((n, o) + out, dtype=x.dtype)
     bias = None if b is None else b.reshape((o,) + (1,) * len(out))
     for lo, hi in columns.chunks:
@@ -385,7 +472,7 @@ class ConvWeightGrad(Primitive):
     @staticmethod
     def forward(ctx, x, gy, *, geometry):
         xp = array_module(x)
-        o, c = gy.shape[1], x.shape[1]
+        o = gy.shape[1]
         g = geometry.groups
         columns = Columns(x.shape, gy.shape[2:], geometry, o, x.dtype, xp)
         gw_t = xp.zeros((g, columns.height // g, o // g), dtype=x.dtype)     # gw transposed: BLAS prefers it
@@ -394,7 +481,7 @@ class ConvWeightGrad(Primitive):
             gw_t += xp.matmul(cols, columns.gradient_matrix(gy[lo:hi]).swapaxes(1, 2))
         ctx.geometry, ctx.spatial = geometry, x.shape[2:]
         ctx.save_for_backward(x, gy)
-        return xp.ascontiguousarray(gw_t.swapaxes(1, 2)).reshape((o, c // g) + geometry.kernel)
+        return columns.weight_from_matrix(gw_t.swapaxes(1, 2), o)
 
     @staticmethod
     def backward(ctx, ggw):

@@ -64,6 +64,66 @@ def test_conv_w4_layers():
            randn(6, 8, 3, 3, dtype=np.float32), randn(6, dtype=np.float32), rtol=1e-4, atol=1e-4)
 
 
+# One group, at least CHANNELS_LAST_MIN input channels, small images: the columns are built channels-last.
+WIDE_CASES = [
+    ((3, 16, 6, 5), (5, 16, 3, 3), dict(padding=1)),
+    ((2, 17, 7, 6), (4, 17, 3, 3), dict(padding=(1, 2), dilation=(1, 2))),
+    ((2, 16, 4, 4), (3, 16, 2, 2), dict(padding="same")),
+    ((2, 16, 7, 7), (3, 16, 4, 4), dict(stride=2, padding=1)),
+    ((2, 16, 9), (3, 16, 8), dict(stride=2, padding=2)),
+    ((2, 16, 4, 3, 5), (2, 16, 2, 2, 3), dict(stride=(1, 2, 1), padding=1)),
+]
+
+
+@pytest.fixture
+def channels_last_calls(monkeypatch):
+    """A list that grows by one each time channels-last columns are built (so a test knows it used them)."""
+    from ember.ops import conv
+    calls, im2col = [], conv.ChannelsLastPlan.im2col
+
+    def counted(plan, *args):
+        calls.append(plan)
+        return im2col(plan, *args)
+    monkeypatch.setattr(conv.ChannelsLastPlan, "im2col", counted)
+    return calls
+
+
+@pytest.mark.parametrize("xs, ws, kw", WIDE_CASES)
+def test_conv_channels_last_columns(xs, ws, kw, channels_last_calls):
+    fn = _name(ws)
+    parity(lambda m, x, w, b: getattr(m, fn)(x, w, b, **kw), randn(*xs), randn(*ws), randn(ws[0]))
+    assert channels_last_calls
+
+
+@pytest.mark.parametrize("kw", [dict(padding=1), dict(dilation=2), dict(stride=2, output_padding=1)])
+def test_conv_transpose_channels_last_columns(kw, channels_last_calls):
+    """A stride-1 transposed convolution of 16 channels is a convolution with channels-last columns."""
+    parity(lambda m, x, w, b: m.conv_transpose2d(x, w, b, **kw), randn(2, 16, 4, 5), randn(16, 3, 3, 2), randn(3))
+    assert channels_last_calls or kw.get("stride", 1) > 1
+
+
+@pytest.mark.parametrize("kw", [dict(padding=1), dict(padding=2, dilation=2)])
+def test_conv_wide_output_gradient(kw, channels_last_calls):
+    """16 output channels: the input gradient's columns (of the output gradient) are channels-last too."""
+    parity(lambda m, x, w: m.conv2d(x, w, **kw), randn(2, 16, 5, 5), randn(16, 16, 3, 3))
+    assert channels_last_calls
+
+
+def test_conv_channels_last_in_chunks(monkeypatch, channels_last_calls):
+    """Batches larger than one chunk give the same values and gradients as one chunk."""
+    from ember.ops import conv
+    monkeypatch.setattr(conv, "CHUNK_BYTES", 4096)
+    parity(lambda m, x, w, b: m.conv2d(x, w, b, padding=1), randn(5, 16, 5, 4), randn(4, 16, 3, 3), randn(4))
+    parity(lambda m, x, w: m.conv2d(x, w, padding=1), noncontiguous(randn(5, 16, 5, 4)), randn(18, 16, 3, 3))
+    assert len(channels_last_calls) > 5
+
+
+def test_conv_channels_last_finite_differences(channels_last_calls):
+    check_grad(lambda x, w, b: ember.conv2d(x, w, b, padding=1), randn(2, 16, 3, 3), randn(2, 16, 3, 2), randn(2))
+    check_grad(lambda x, w: ember.conv1d(x, w, stride=2, padding=1), randn(1, 16, 7), randn(2, 16, 8))
+    assert channels_last_calls
+
+
 def test_conv_zero_batch():
     parity(lambda m, x, w: m.conv2d(x, w, padding=1), randn(0, 2, 4, 4), randn(3, 2, 3, 3))
 
