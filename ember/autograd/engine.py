@@ -7,11 +7,26 @@ place: a gradient shaped like a broadcast result is summed back to its input's s
 """
 
 import sys
+import threading
 
 from .._tensor import Tensor
 from . import grad_mode
 from .anomaly_mode import is_anomaly_enabled, run_checked
 from .function import AccumulateGrad
+
+
+class _PassState(threading.local):
+    """Per-thread facts about the backward pass now running."""
+
+    checkpoint_valid = True     # False during a pass restricted to ``inputs`` (autograd.grad, backward(inputs=))
+
+
+_pass = _PassState()
+
+
+def is_checkpoint_valid():
+    """Whether a reentrant checkpoint may run its own backward now (PyTorch's ``_is_checkpoint_valid``)."""
+    return _pass.checkpoint_valid
 
 
 def _topological_order(roots):
@@ -184,6 +199,8 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, acc
     state = grad_mode._local
     previous = state.enabled
     state.enabled = bool(create_graph)
+    previous_valid = _pass.checkpoint_valid
+    _pass.checkpoint_valid = inputs is None
     try:
         for node in order:
             slots = buffers.pop(node, None)
@@ -245,6 +262,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, acc
                 node._release()
     finally:
         state.enabled = previous
+        _pass.checkpoint_valid = previous_valid
     if inputs is not None and not accumulate:
         for i, g in enumerate(captured):
             if g is None and not allow_unused:

@@ -15,6 +15,7 @@ Calling ``apply`` records a ``BackwardNode`` (the ``grad_fn`` of the outputs) wh
 ``next_functions`` point at the inputs' nodes. The engine in ``engine.py`` walks them.
 """
 
+import itertools
 import weakref
 
 from .._dtype import _BY_NUMPY
@@ -26,6 +27,9 @@ from .anomaly_mode import capture_stack
 __all__ = ["Function", "Primitive", "BackwardNode", "FunctionCtx", "AccumulateGrad", "once_differentiable"]
 
 _NONE_EDGE = (None, 0)
+
+
+_node_sequence = itertools.count()    # creation numbers of BackwardNodes (next() is atomic under the GIL)
 
 
 class BackwardNode:
@@ -47,6 +51,7 @@ class BackwardNode:
     materialize_grads = True
 
     def __init__(self):
+        self._sequence = next(_node_sequence)
         self.next_functions = ()
         self.needs_input_grad = ()
         self._saved_raw = None
@@ -57,6 +62,10 @@ class BackwardNode:
     def name(self):
         """The node's name, e.g. ``'MulBackward0'``."""
         return type(self).__name__
+
+    def _sequence_nr(self):
+        """The node's creation number: later nodes have larger ones (PyTorch's ``Node._sequence_nr``)."""
+        return self._sequence
 
     @property
     def metadata(self):

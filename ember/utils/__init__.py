@@ -1,3 +1,3 @@
-"""torch.utils: data loading (ember.utils.data)."""
+"""torch.utils: data loading (ember.utils.data) and activation checkpointing (ember.utils.checkpoint)."""
 
-from . import data  # noqa: F401  (torch.utils.data is there after `import torch`)
+from . import checkpoint, data  # noqa: F401  (torch.utils.checkpoint and .data are there after `import torch`)
