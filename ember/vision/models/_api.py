@@ -18,11 +18,14 @@ from enum import Enum
 from inspect import signature
 from typing import Callable
 
+from ._meta import _IMAGENET_CATEGORIES
+
 __all__ = ["WeightsEnum", "Weights", "get_model", "get_model_builder", "get_model_weights", "get_weight",
            "list_models"]
 
 _URL_SCHEMES = ("http://", "https://", "file://")
 _CHECKPOINT_SUFFIXES = (".pth", ".pt", ".bin", ".ckpt", ".tar", ".safetensors")
+_DOWNLOADS = "https://download.pytorch.org/models/"       # where torchvision's checkpoints live
 
 
 @dataclass
@@ -110,6 +113,26 @@ def _classification_transforms(crop_size, resize_size=256, interpolation="biline
     """A zero-argument constructor of the ImageNet evaluation preset (resize, center crop, normalise)."""
     return functools.partial(_image_classification_preset, crop_size=crop_size, resize_size=resize_size,
                              interpolation=interpolation, **options)
+
+
+def _imagenet_weights(file, *, num_params, acc1, acc5, ops, file_size, recipe, docs, min_size=(1, 1),
+                      crop_size=224, resize_size=256, interpolation="bilinear", **transform_options):
+    """One of torchvision's ImageNet-1K classification checkpoints: its download URL, eval preset and meta.
+
+    ``acc1``/``acc5`` are the top-1/top-5 accuracies, ``ops`` the GFLOPS, ``file_size`` the checkpoint's MB;
+    ``transform_options`` (``mean``, ``std``) go to the preset.
+
+    >>> w = _imagenet_weights("m-0123abcd.pth", num_params=10, acc1=70.0, acc5=90.0, ops=1.0, file_size=1.0,
+    ...                       recipe="", docs="")
+    >>> w.url, w.meta["_metrics"]["ImageNet-1K"]["acc@1"], len(w.meta["categories"])
+    ('https://download.pytorch.org/models/m-0123abcd.pth', 70.0, 1000)
+    """
+    meta = {"categories": _IMAGENET_CATEGORIES, "min_size": min_size, "num_params": num_params, "recipe": recipe,
+            "_metrics": {"ImageNet-1K": {"acc@1": acc1, "acc@5": acc5}}, "_ops": ops, "_file_size": file_size,
+            "_docs": docs}
+    transforms = _classification_transforms(crop_size=crop_size, resize_size=resize_size,
+                                            interpolation=interpolation, **transform_options)
+    return Weights(url=_DOWNLOADS + file, transforms=transforms, meta=meta)
 
 
 # ----------------------------------------------------------------------------- resolving weights=

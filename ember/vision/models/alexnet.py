@@ -3,9 +3,8 @@
 import ember
 from ember import nn
 
-from ._api import Weights, WeightsEnum, _classification_transforms, _typing_hint, register_model
-from ._meta import _IMAGENET_CATEGORIES
-from ._utils import _finish_model, _prepare_weights, handle_legacy_interface
+from ._api import WeightsEnum, _imagenet_weights, _typing_hint, register_model
+from ._utils import _build_model, handle_legacy_interface
 
 __all__ = ["AlexNet", "AlexNet_Weights", "alexnet"]
 
@@ -40,14 +39,10 @@ class AlexNet(nn.Module):
 
 
 class AlexNet_Weights(WeightsEnum):
-    IMAGENET1K_V1 = Weights(
-        url="https://download.pytorch.org/models/alexnet-owt-7be5be79.pth",
-        transforms=_classification_transforms(crop_size=224),
-        meta={"num_params": 61100840, "min_size": (63, 63), "categories": _IMAGENET_CATEGORIES,
-              "recipe": "https://github.com/pytorch/vision/tree/main/references/classification#alexnet-and-vgg",
-              "_metrics": {"ImageNet-1K": {"acc@1": 56.522, "acc@5": 79.066}}, "_ops": 0.714,
-              "_file_size": 233.087,
-              "_docs": "These weights reproduce closely the results of the paper using a simplified training recipe."})
+    IMAGENET1K_V1 = _imagenet_weights(
+        "alexnet-owt-7be5be79.pth", num_params=61100840, acc1=56.522, acc5=79.066, ops=0.714, file_size=233.087,
+        min_size=(63, 63), recipe="https://github.com/pytorch/vision/tree/main/references/classification#alexnet-and-vgg",
+        docs="These weights reproduce closely the results of the paper using a simplified training recipe.")
     DEFAULT = IMAGENET1K_V1
 
 
@@ -59,5 +54,4 @@ def alexnet(*, weights: _typing_hint(AlexNet_Weights) = None, progress: bool = T
     >>> AlexNet_Weights.DEFAULT.meta["min_size"]
     (63, 63)
     """
-    resolved = _prepare_weights(weights, AlexNet_Weights, kwargs)
-    return _finish_model(AlexNet(**kwargs), resolved, progress)
+    return _build_model(AlexNet, weights, AlexNet_Weights, progress, kwargs)

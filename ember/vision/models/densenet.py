@@ -2,24 +2,24 @@
 
 import re
 from collections import OrderedDict
+from functools import partial
 
 import ember
 from ember import nn
 from ember.nn import functional as F
+from ember.utils.checkpoint import checkpoint
 
-from ._api import Weights, WeightsEnum, _classification_transforms, _typing_hint, register_model
-from ._meta import _IMAGENET_CATEGORIES
-from ._utils import _finish_model, _prepare_weights, handle_legacy_interface
+from ._api import _imagenet_weights
+from ._utils import _define_variant
 
-__all__ = ["DenseNet", "DenseNet121_Weights", "DenseNet161_Weights", "DenseNet169_Weights", "DenseNet201_Weights",
-           "densenet121", "densenet161", "densenet169", "densenet201"]
+__all__ = ["DenseNet"]       # and every variant's weights enum and builder, from the table _VARIANTS below
 
 
 class _DenseLayer(nn.Module):
     """BN-ReLU-1x1 conv (bottleneck of ``bn_size * growth_rate``) then BN-ReLU-3x3 conv to ``growth_rate`` maps.
 
-    ``memory_efficient`` is accepted for torchvision compatibility and ignored: ember has no activation
-    checkpointing, so the bottleneck's activations are always kept (same results, more memory).
+    With ``memory_efficient`` the bottleneck is checkpointed (ember.utils.checkpoint) while training: its
+    concatenation and activations are recomputed in backward instead of kept (same results, less memory).
     """
 
     def __init__(self, num_input_features, growth_rate, bn_size, drop_rate, memory_efficient=False):
@@ -37,9 +37,20 @@ class _DenseLayer(nn.Module):
         """The bottleneck applied to all previous feature maps, concatenated along channels."""
         return self.conv1(self.relu1(self.norm1(ember.cat(inputs, 1))))
 
+    def any_requires_grad(self, inputs):
+        return any(tensor.requires_grad for tensor in inputs)
+
+    def call_checkpoint_bottleneck(self, inputs):
+        """The bottleneck, recomputed in backward rather than stored."""
+        return checkpoint(lambda *features: self.bn_function(features), *inputs, use_reentrant=False)
+
     def forward(self, input):
         prev_features = [input] if isinstance(input, ember.Tensor) else input
-        new_features = self.conv2(self.relu2(self.norm2(self.bn_function(prev_features))))
+        if self.memory_efficient and self.any_requires_grad(prev_features):
+            bottleneck_output = self.call_checkpoint_bottleneck(prev_features)
+        else:
+            bottleneck_output = self.bn_function(prev_features)
+        new_features = self.conv2(self.relu2(self.norm2(bottleneck_output)))
         if self.drop_rate > 0:
             new_features = F.dropout(new_features, p=self.drop_rate, training=self.training)
         return new_features
@@ -79,7 +90,7 @@ class DenseNet(nn.Module):
     """DenseNet-BC ("Densely Connected Convolutional Networks").
 
     ``growth_rate`` maps added per layer, ``block_config`` layers per block, ``bn_size`` bottleneck factor;
-    ``memory_efficient`` is accepted and ignored (ember has no activation checkpointing).
+    ``memory_efficient`` checkpoints each dense layer's bottleneck (less memory, slower backward).
 
     >>> DenseNet(growth_rate=8, block_config=(1, 1, 1, 1), num_init_features=16, num_classes=3)(
     ...     ember.zeros(2, 3, 32, 32)).shape
@@ -134,83 +145,33 @@ def _rename_legacy_keys(state_dict):
     return renamed
 
 
-def _densenet(growth_rate, block_config, num_init_features, weights, enum_cls, progress, **kwargs):
-    resolved = _prepare_weights(weights, enum_cls, kwargs)
-    model = DenseNet(growth_rate, block_config, num_init_features, **kwargs)
-    return _finish_model(model, resolved, progress, fix_keys=_rename_legacy_keys)
+# ----------------------------------------------------------------------------- variants and their weights
+
+# builder, weights enum, docstring title, growth rate, layers per block, initial features,
+# ImageNet-1K checkpoint: file, parameters, acc@1, acc@5, GFLOPS, file size (MB)
+_VARIANTS = [
+    ("densenet121", "DenseNet121_Weights", "DenseNet-121", 32, (6, 12, 24, 16), 64,
+     "densenet121-a639ec97.pth", 7978856, 74.434, 91.972, 2.834, 30.845),
+    ("densenet161", "DenseNet161_Weights", "DenseNet-161 (growth rate 48)", 48, (6, 12, 36, 24), 96,
+     "densenet161-8d451a50.pth", 28681000, 77.138, 93.560, 7.728, 110.369),
+    ("densenet169", "DenseNet169_Weights", "DenseNet-169", 32, (6, 12, 32, 32), 64,
+     "densenet169-b2777c0a.pth", 14149480, 75.600, 92.806, 3.36, 54.708),
+    ("densenet201", "DenseNet201_Weights", "DenseNet-201", 32, (6, 12, 48, 32), 64,
+     "densenet201-c1103571.pth", 20013928, 76.896, 93.370, 4.291, 77.373),
+]
 
 
-def _weights(file, num_params, acc1, acc5, ops, file_size):
-    meta = {"min_size": (29, 29), "categories": _IMAGENET_CATEGORIES, "recipe": "https://github.com/pytorch/vision/pull/116",
-            "_docs": "These weights are ported from LuaTorch.", "num_params": num_params,
-            "_metrics": {"ImageNet-1K": {"acc@1": acc1, "acc@5": acc5}}, "_ops": ops, "_file_size": file_size}
-    return Weights(url=f"https://download.pytorch.org/models/{file}",
-                   transforms=_classification_transforms(crop_size=224), meta=meta)
+def _define(name, enum_name, title, growth_rate, block_config, num_init_features, file, num_params, acc1, acc5, ops,
+            file_size):
+    """Bind the weights enum and the builder of one row of ``_VARIANTS`` in this module."""
+    checkpoint = _imagenet_weights(file, num_params=num_params, acc1=acc1, acc5=acc5, ops=ops, file_size=file_size,
+                                   min_size=(29, 29), recipe="https://github.com/pytorch/vision/pull/116",
+                                   docs="These weights are ported from LuaTorch.")
+    _define_variant(globals(), name, enum_name, title, {"IMAGENET1K_V1": checkpoint},
+                    partial(DenseNet, growth_rate, block_config, num_init_features), DenseNet,
+                    fix_keys=_rename_legacy_keys)
 
 
-class DenseNet121_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _weights("densenet121-a639ec97.pth", 7978856, 74.434, 91.972, 2.834, 30.845)
-    DEFAULT = IMAGENET1K_V1
-
-
-class DenseNet161_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _weights("densenet161-8d451a50.pth", 28681000, 77.138, 93.560, 7.728, 110.369)
-    DEFAULT = IMAGENET1K_V1
-
-
-class DenseNet169_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _weights("densenet169-b2777c0a.pth", 14149480, 75.600, 92.806, 3.36, 54.708)
-    DEFAULT = IMAGENET1K_V1
-
-
-class DenseNet201_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _weights("densenet201-c1103571.pth", 20013928, 76.896, 93.370, 4.291, 77.373)
-    DEFAULT = IMAGENET1K_V1
-
-
-@register_model()
-@handle_legacy_interface(weights=("pretrained", DenseNet121_Weights.IMAGENET1K_V1))
-def densenet121(*, weights: _typing_hint(DenseNet121_Weights) = None, progress: bool = True,
-                **kwargs) -> DenseNet:
-    """DenseNet-121; ``weights`` takes DenseNet121_Weights (or its name), a checkpoint path or URL.
-
-    >>> densenet121().classifier.in_features
-    1024
-    """
-    return _densenet(32, (6, 12, 24, 16), 64, weights, DenseNet121_Weights, progress, **kwargs)
-
-
-@register_model()
-@handle_legacy_interface(weights=("pretrained", DenseNet161_Weights.IMAGENET1K_V1))
-def densenet161(*, weights: _typing_hint(DenseNet161_Weights) = None, progress: bool = True,
-                **kwargs) -> DenseNet:
-    """DenseNet-161 (growth rate 48); ``weights`` takes DenseNet161_Weights (or its name), a path or URL.
-
-    >>> DenseNet161_Weights.DEFAULT.meta["num_params"]
-    28681000
-    """
-    return _densenet(48, (6, 12, 36, 24), 96, weights, DenseNet161_Weights, progress, **kwargs)
-
-
-@register_model()
-@handle_legacy_interface(weights=("pretrained", DenseNet169_Weights.IMAGENET1K_V1))
-def densenet169(*, weights: _typing_hint(DenseNet169_Weights) = None, progress: bool = True,
-                **kwargs) -> DenseNet:
-    """DenseNet-169; ``weights`` takes DenseNet169_Weights (or its name), a checkpoint path or URL.
-
-    >>> DenseNet169_Weights.DEFAULT.meta["num_params"]
-    14149480
-    """
-    return _densenet(32, (6, 12, 32, 32), 64, weights, DenseNet169_Weights, progress, **kwargs)
-
-
-@register_model()
-@handle_legacy_interface(weights=("pretrained", DenseNet201_Weights.IMAGENET1K_V1))
-def densenet201(*, weights: _typing_hint(DenseNet201_Weights) = None, progress: bool = True,
-                **kwargs) -> DenseNet:
-    """DenseNet-201; ``weights`` takes DenseNet201_Weights (or its name), a checkpoint path or URL.
-
-    >>> DenseNet201_Weights.DEFAULT.meta["num_params"]
-    20013928
-    """
-    return _densenet(32, (6, 12, 48, 32), 64, weights, DenseNet201_Weights, progress, **kwargs)
+for _row in _VARIANTS:
+    _define(*_row)
+del _row

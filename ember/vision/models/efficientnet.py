@@ -2,24 +2,22 @@
 
 import copy
 import math
-from collections.abc import Sequence
 from functools import partial
 
-import ember
 from ember import nn
 
 from ..ops.misc import Conv2dNormActivation, SqueezeExcitation
 from ..ops.stochastic_depth import StochasticDepth
-from ._api import Weights, WeightsEnum, _classification_transforms, _typing_hint, register_model
-from ._meta import _IMAGENET_CATEGORIES
-from ._utils import _finish_model, _make_divisible, _prepare_weights, handle_legacy_interface
+from ._api import _imagenet_weights
+from ._utils import (
+    _check_inverted_residual_setting,
+    _define_variant,
+    _init_mobile_weights,
+    _make_divisible,
+    _PooledClassifier,
+)
 
-__all__ = ["EfficientNet", "EfficientNet_B0_Weights", "EfficientNet_B1_Weights", "EfficientNet_B2_Weights",
-           "EfficientNet_B3_Weights", "EfficientNet_B4_Weights", "EfficientNet_B5_Weights", "EfficientNet_B6_Weights",
-           "EfficientNet_B7_Weights", "EfficientNet_V2_S_Weights", "EfficientNet_V2_M_Weights",
-           "EfficientNet_V2_L_Weights", "efficientnet_b0", "efficientnet_b1", "efficientnet_b2", "efficientnet_b3",
-           "efficientnet_b4", "efficientnet_b5", "efficientnet_b6", "efficientnet_b7", "efficientnet_v2_s",
-           "efficientnet_v2_m", "efficientnet_v2_l"]
+__all__ = ["EfficientNet"]       # and every variant's weights enum and builder, from the table _VARIANTS below
 
 
 class _MBConvConfig:
@@ -68,14 +66,34 @@ class FusedMBConvConfig(_MBConvConfig):
                          FusedMBConv if block is None else block)
 
 
-class MBConv(nn.Module):
+class _StochasticResidual(nn.Module):
+    """What MBConv and FusedMBConv share: their ``layers`` as ``block``, with a stochastic-depth shortcut when the
+    stride is 1 and the width is kept."""
+
+    def __init__(self, cnf, stochastic_depth_prob, layers):
+        super().__init__()
+        self.use_res_connect = cnf.stride == 1 and cnf.input_channels == cnf.out_channels
+        self.block = nn.Sequential(*layers)
+        self.stochastic_depth = StochasticDepth(stochastic_depth_prob, "row")
+        self.out_channels = cnf.out_channels
+
+    def forward(self, input):
+        result = self.block(input)
+        if self.use_res_connect:
+            result = self.stochastic_depth(result) + input
+        return result
+
+
+def _check_stride(stride):
+    if not 1 <= stride <= 2:
+        raise ValueError("illegal stride value")
+
+
+class MBConv(_StochasticResidual):
     """Expand 1x1, depthwise, squeeze-excitation, project 1x1 (all SiLU); stochastic-depth shortcut if possible."""
 
     def __init__(self, cnf, stochastic_depth_prob, norm_layer, se_layer=SqueezeExcitation):
-        super().__init__()
-        if not 1 <= cnf.stride <= 2:
-            raise ValueError("illegal stride value")
-        self.use_res_connect = cnf.stride == 1 and cnf.input_channels == cnf.out_channels
+        _check_stride(cnf.stride)
         expanded = cnf.adjust_channels(cnf.input_channels, cnf.expand_ratio)
         layers = []
         if expanded != cnf.input_channels:
@@ -87,25 +105,14 @@ class MBConv(nn.Module):
         layers.append(se_layer(expanded, squeeze_channels, activation=partial(nn.SiLU, inplace=True)))
         layers.append(Conv2dNormActivation(expanded, cnf.out_channels, kernel_size=1, norm_layer=norm_layer,
                                            activation_layer=None))
-        self.block = nn.Sequential(*layers)
-        self.stochastic_depth = StochasticDepth(stochastic_depth_prob, "row")
-        self.out_channels = cnf.out_channels
-
-    def forward(self, input):
-        result = self.block(input)
-        if self.use_res_connect:
-            result = self.stochastic_depth(result) + input
-        return result
+        super().__init__(cnf, stochastic_depth_prob, layers)
 
 
-class FusedMBConv(nn.Module):
+class FusedMBConv(_StochasticResidual):
     """A full 3x3 convolution in place of expand+depthwise, then project 1x1; stochastic-depth shortcut."""
 
     def __init__(self, cnf, stochastic_depth_prob, norm_layer):
-        super().__init__()
-        if not 1 <= cnf.stride <= 2:
-            raise ValueError("illegal stride value")
-        self.use_res_connect = cnf.stride == 1 and cnf.input_channels == cnf.out_channels
+        _check_stride(cnf.stride)
         expanded = cnf.adjust_channels(cnf.input_channels, cnf.expand_ratio)
         if expanded != cnf.input_channels:
             layers = [
@@ -117,18 +124,16 @@ class FusedMBConv(nn.Module):
         else:
             layers = [Conv2dNormActivation(cnf.input_channels, cnf.out_channels, kernel_size=cnf.kernel,
                                            stride=cnf.stride, norm_layer=norm_layer, activation_layer=nn.SiLU)]
-        self.block = nn.Sequential(*layers)
-        self.stochastic_depth = StochasticDepth(stochastic_depth_prob, "row")
-        self.out_channels = cnf.out_channels
-
-    def forward(self, input):
-        result = self.block(input)
-        if self.use_res_connect:
-            result = self.stochastic_depth(result) + input
-        return result
+        super().__init__(cnf, stochastic_depth_prob, layers)
 
 
-class EfficientNet(nn.Module):
+def _uniform_linear_init(linear):
+    """EfficientNet's classifier init: weights uniform in +-1/sqrt(out_features)."""
+    init_range = 1.0 / math.sqrt(linear.out_features)
+    nn.init.uniform_(linear.weight, -init_range, init_range)
+
+
+class EfficientNet(_PooledClassifier):
     """EfficientNet (V1 and V2) from a list of stage configs.
 
     The stochastic-depth probability grows linearly from 0 to ``stochastic_depth_prob`` over the blocks.
@@ -141,11 +146,7 @@ class EfficientNet(nn.Module):
     def __init__(self, inverted_residual_setting, dropout, stochastic_depth_prob=0.2, num_classes=1000,
                  norm_layer=None, last_channel=None):
         super().__init__()
-        if not inverted_residual_setting:
-            raise ValueError("The inverted_residual_setting should not be empty")
-        if not (isinstance(inverted_residual_setting, Sequence)
-                and all(isinstance(s, _MBConvConfig) for s in inverted_residual_setting)):
-            raise TypeError("The inverted_residual_setting should be List[MBConvConfig]")
+        _check_inverted_residual_setting(inverted_residual_setting, _MBConvConfig, "MBConvConfig")
         if norm_layer is None:
             norm_layer = nn.BatchNorm2d
         layers = [Conv2dNormActivation(3, inverted_residual_setting[0].input_channels, kernel_size=3, stride=2,
@@ -171,25 +172,7 @@ class EfficientNet(nn.Module):
         self.avgpool = nn.AdaptiveAvgPool2d(1)
         self.classifier = nn.Sequential(nn.Dropout(p=dropout, inplace=True),
                                         nn.Linear(lastconv_output_channels, num_classes))
-        for m in self.modules():
-            if isinstance(m, nn.Conv2d):
-                nn.init.kaiming_normal_(m.weight, mode="fan_out")
-                if m.bias is not None:
-                    nn.init.zeros_(m.bias)
-            elif isinstance(m, (nn.BatchNorm2d, nn.GroupNorm)):
-                nn.init.ones_(m.weight)
-                nn.init.zeros_(m.bias)
-            elif isinstance(m, nn.Linear):
-                init_range = 1.0 / math.sqrt(m.out_features)
-                nn.init.uniform_(m.weight, -init_range, init_range)
-                nn.init.zeros_(m.bias)
-
-    def _forward_impl(self, x):
-        x = ember.flatten(self.avgpool(self.features(x)), 1)
-        return self.classifier(x)
-
-    def forward(self, x):
-        return self._forward_impl(x)
+        _init_mobile_weights(self, _uniform_linear_init)
 
 
 def _efficientnet_conf(arch, **kwargs):
@@ -214,248 +197,96 @@ def _efficientnet_conf(arch, **kwargs):
     raise ValueError(f"Unsupported model type {arch}")
 
 
-def _efficientnet(arch, default_dropout, weights, enum_cls, progress, conf=None, **kwargs):
-    setting, last_channel = _efficientnet_conf(arch, **(conf or {}))
+def _efficientnet(arch, default_dropout, stage_options, model_options, **kwargs):
+    """EfficientNet ``arch``: ``stage_options`` scale its stages (B0-B7), ``model_options`` fix constructor
+    arguments (batch norm); kwargs may override ``default_dropout``."""
+    setting, last_channel = _efficientnet_conf(arch, **stage_options)
     dropout = kwargs.pop("dropout", default_dropout)
-    resolved = _prepare_weights(weights, enum_cls, kwargs)
-    model = EfficientNet(setting, dropout, last_channel=last_channel, **kwargs)
-    return _finish_model(model, resolved, progress)
+    return EfficientNet(setting, dropout, last_channel=last_channel, **model_options, **kwargs)
 
 
-# ----------------------------------------------------------------------------- weights
+# ----------------------------------------------------------------------------- variants and their weights
 
 _RECIPE_V1 = "https://github.com/pytorch/vision/tree/main/references/classification#efficientnet-v1"
 _RECIPE_V2 = "https://github.com/pytorch/vision/tree/main/references/classification#efficientnet-v2"
 _PORTED = "These weights are ported from the original paper."
 _NEW_RECIPE = ("These weights improve upon the results of the original paper by using a modified version of "
                "TorchVision's new training recipe.")
-
-
-def _weights(file, crop, resize, interpolation, num_params, acc1, acc5, ops, file_size, min_size=(1, 1),
-             recipe=_RECIPE_V1, docs=_PORTED, **transform_options):
-    meta = {"categories": _IMAGENET_CATEGORIES, "min_size": min_size, "recipe": recipe, "num_params": num_params,
-            "_metrics": {"ImageNet-1K": {"acc@1": acc1, "acc@5": acc5}}, "_ops": ops, "_file_size": file_size,
-            "_docs": docs}
-    transforms = _classification_transforms(crop_size=crop, resize_size=resize, interpolation=interpolation,
-                                            **transform_options)
-    return Weights(url=f"https://download.pytorch.org/models/{file}", transforms=transforms, meta=meta)
-
-
-class EfficientNet_B0_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _weights("efficientnet_b0_rwightman-7f5810bc.pth", 224, 256, "bicubic", 5288548, 77.692, 93.532,
-                             0.386, 20.451)
-    DEFAULT = IMAGENET1K_V1
-
-
-class EfficientNet_B1_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _weights("efficientnet_b1_rwightman-bac287d4.pth", 240, 256, "bicubic", 7794184, 78.642, 94.186,
-                             0.687, 30.134)
-    IMAGENET1K_V2 = _weights("efficientnet_b1-c27df63c.pth", 240, 255, "bilinear", 7794184, 79.838, 94.934, 0.687,
-                             30.136, recipe="https://github.com/pytorch/vision/issues/3995#new-recipe-with-lr-wd-crop-tuning",
-                             docs=_NEW_RECIPE)
-    DEFAULT = IMAGENET1K_V2
-
-
-class EfficientNet_B2_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _weights("efficientnet_b2_rwightman-c35c1473.pth", 288, 288, "bicubic", 9109994, 80.608, 95.310,
-                             1.088, 35.174)
-    DEFAULT = IMAGENET1K_V1
-
-
-class EfficientNet_B3_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _weights("efficientnet_b3_rwightman-b3899882.pth", 300, 320, "bicubic", 12233232, 82.008, 96.054,
-                             1.827, 47.184)
-    DEFAULT = IMAGENET1K_V1
-
-
-class EfficientNet_B4_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _weights("efficientnet_b4_rwightman-23ab8bcd.pth", 380, 384, "bicubic", 19341616, 83.384, 96.594,
-                             4.394, 74.489)
-    DEFAULT = IMAGENET1K_V1
-
-
-class EfficientNet_B5_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _weights("efficientnet_b5_lukemelas-1a07897c.pth", 456, 456, "bicubic", 30389784, 83.444, 96.628,
-                             10.266, 116.864)
-    DEFAULT = IMAGENET1K_V1
-
-
-class EfficientNet_B6_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _weights("efficientnet_b6_lukemelas-24a108a5.pth", 528, 528, "bicubic", 43040704, 84.008, 96.916,
-                             19.068, 165.362)
-    DEFAULT = IMAGENET1K_V1
-
-
-class EfficientNet_B7_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _weights("efficientnet_b7_lukemelas-c5b4e57e.pth", 600, 600, "bicubic", 66347960, 84.122, 96.908,
-                             37.746, 254.675)
-    DEFAULT = IMAGENET1K_V1
-
-
-class EfficientNet_V2_S_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _weights("efficientnet_v2_s-dd5fe13b.pth", 384, 384, "bilinear", 21458488, 84.228, 96.878, 8.366,
-                             82.704, min_size=(33, 33), recipe=_RECIPE_V2, docs=_NEW_RECIPE)
-    DEFAULT = IMAGENET1K_V1
-
-
-class EfficientNet_V2_M_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _weights("efficientnet_v2_m-dc08266a.pth", 480, 480, "bilinear", 54139356, 85.112, 97.156,
-                             24.582, 208.01, min_size=(33, 33), recipe=_RECIPE_V2, docs=_NEW_RECIPE)
-    DEFAULT = IMAGENET1K_V1
-
-
-class EfficientNet_V2_L_Weights(WeightsEnum):
-    # Ported from the original paper's weights, which expect inputs normalised to [-1, 1].
-    IMAGENET1K_V1 = _weights("efficientnet_v2_l-59c71312.pth", 480, 480, "bicubic", 118515272, 85.808, 97.788,
-                             56.08, 454.573, min_size=(33, 33), recipe=_RECIPE_V2, mean=(0.5, 0.5, 0.5),
-                             std=(0.5, 0.5, 0.5))
-    DEFAULT = IMAGENET1K_V1
-
-
-# ----------------------------------------------------------------------------- builders
-
 _BN_TF = partial(nn.BatchNorm2d, eps=0.001, momentum=0.01)     # B5-B7: the ported weights' TensorFlow BN settings
 _BN_V2 = partial(nn.BatchNorm2d, eps=1e-03)
 
 
-@register_model()
-@handle_legacy_interface(weights=("pretrained", EfficientNet_B0_Weights.IMAGENET1K_V1))
-def efficientnet_b0(*, weights: _typing_hint(EfficientNet_B0_Weights) = None, progress: bool = True,
-                    **kwargs) -> EfficientNet:
-    """EfficientNet-B0; ``weights`` takes EfficientNet_B0_Weights (or its name), a checkpoint path or URL.
-
-    >>> efficientnet_b0().classifier[1].in_features
-    1280
-    """
-    return _efficientnet("efficientnet_b0", 0.2, weights, EfficientNet_B0_Weights, progress,
-                         conf={"width_mult": 1.0, "depth_mult": 1.0}, **kwargs)
+def _weights(file, crop, resize, interpolation, num_params, acc1, acc5, ops, file_size, recipe=_RECIPE_V1,
+             docs=_PORTED, **options):
+    """An ImageNet-1K checkpoint evaluated at ``resize`` then ``crop`` pixels; ``options`` as _imagenet_weights'."""
+    return _imagenet_weights(file, num_params=num_params, acc1=acc1, acc5=acc5, ops=ops, file_size=file_size,
+                             recipe=recipe, docs=docs, crop_size=crop, resize_size=resize, interpolation=interpolation,
+                             **options)
 
 
-@register_model()
-@handle_legacy_interface(weights=("pretrained", EfficientNet_B1_Weights.IMAGENET1K_V1))
-def efficientnet_b1(*, weights: _typing_hint(EfficientNet_B1_Weights) = None, progress: bool = True,
-                    **kwargs) -> EfficientNet:
-    """EfficientNet-B1; ``weights`` takes EfficientNet_B1_Weights (or its name), a checkpoint path or URL.
-
-    >>> EfficientNet_B1_Weights.DEFAULT
-    EfficientNet_B1_Weights.IMAGENET1K_V2
-    """
-    return _efficientnet("efficientnet_b1", 0.2, weights, EfficientNet_B1_Weights, progress,
-                         conf={"width_mult": 1.0, "depth_mult": 1.1}, **kwargs)
+def _v2_weights(file, crop, interpolation, num_params, acc1, acc5, ops, file_size, **options):
+    """An EfficientNetV2 checkpoint: resized straight to ``crop``, inputs of at least 33x33."""
+    return _weights(file, crop, crop, interpolation, num_params, acc1, acc5, ops, file_size, recipe=_RECIPE_V2,
+                    min_size=(33, 33), **options)
 
 
-@register_model()
-@handle_legacy_interface(weights=("pretrained", EfficientNet_B2_Weights.IMAGENET1K_V1))
-def efficientnet_b2(*, weights: _typing_hint(EfficientNet_B2_Weights) = None, progress: bool = True,
-                    **kwargs) -> EfficientNet:
-    """EfficientNet-B2; ``weights`` takes EfficientNet_B2_Weights (or its name), a checkpoint path or URL.
-
-    >>> EfficientNet_B2_Weights.DEFAULT.meta["num_params"]
-    9109994
-    """
-    return _efficientnet("efficientnet_b2", 0.3, weights, EfficientNet_B2_Weights, progress,
-                         conf={"width_mult": 1.1, "depth_mult": 1.2}, **kwargs)
-
-
-@register_model()
-@handle_legacy_interface(weights=("pretrained", EfficientNet_B3_Weights.IMAGENET1K_V1))
-def efficientnet_b3(*, weights: _typing_hint(EfficientNet_B3_Weights) = None, progress: bool = True,
-                    **kwargs) -> EfficientNet:
-    """EfficientNet-B3; ``weights`` takes EfficientNet_B3_Weights (or its name), a checkpoint path or URL.
-
-    >>> EfficientNet_B3_Weights.DEFAULT.meta["num_params"]
-    12233232
-    """
-    return _efficientnet("efficientnet_b3", 0.3, weights, EfficientNet_B3_Weights, progress,
-                         conf={"width_mult": 1.2, "depth_mult": 1.4}, **kwargs)
-
-
-@register_model()
-@handle_legacy_interface(weights=("pretrained", EfficientNet_B4_Weights.IMAGENET1K_V1))
-def efficientnet_b4(*, weights: _typing_hint(EfficientNet_B4_Weights) = None, progress: bool = True,
-                    **kwargs) -> EfficientNet:
-    """EfficientNet-B4; ``weights`` takes EfficientNet_B4_Weights (or its name), a checkpoint path or URL.
-
-    >>> EfficientNet_B4_Weights.DEFAULT.meta["num_params"]
-    19341616
-    """
-    return _efficientnet("efficientnet_b4", 0.4, weights, EfficientNet_B4_Weights, progress,
-                         conf={"width_mult": 1.4, "depth_mult": 1.8}, **kwargs)
-
-
-@register_model()
-@handle_legacy_interface(weights=("pretrained", EfficientNet_B5_Weights.IMAGENET1K_V1))
-def efficientnet_b5(*, weights: _typing_hint(EfficientNet_B5_Weights) = None, progress: bool = True,
-                    **kwargs) -> EfficientNet:
-    """EfficientNet-B5 (TensorFlow-style BN eps/momentum); ``weights`` takes EfficientNet_B5_Weights, a path or URL.
-
-    >>> EfficientNet_B5_Weights.DEFAULT.meta["num_params"]
-    30389784
-    """
-    return _efficientnet("efficientnet_b5", 0.4, weights, EfficientNet_B5_Weights, progress,
-                         conf={"width_mult": 1.6, "depth_mult": 2.2}, norm_layer=_BN_TF, **kwargs)
+# builder, weights enum, docstring title, default dropout, stage scaling (B0-B7: width and depth multipliers),
+# batch norm (None: nn.BatchNorm2d), ImageNet-1K checkpoints (file, crop, resize, interpolation, parameters,
+# acc@1, acc@5, GFLOPS, file size in MB), default checkpoint
+_VARIANTS = [
+    ("efficientnet_b0", "EfficientNet_B0_Weights", "EfficientNet-B0", 0.2, (1.0, 1.0), None, {
+        "IMAGENET1K_V1": _weights("efficientnet_b0_rwightman-7f5810bc.pth", 224, 256, "bicubic", 5288548, 77.692,
+                                  93.532, 0.386, 20.451)}, "IMAGENET1K_V1"),
+    ("efficientnet_b1", "EfficientNet_B1_Weights", "EfficientNet-B1", 0.2, (1.0, 1.1), None, {
+        "IMAGENET1K_V1": _weights("efficientnet_b1_rwightman-bac287d4.pth", 240, 256, "bicubic", 7794184, 78.642,
+                                  94.186, 0.687, 30.134),
+        "IMAGENET1K_V2": _weights("efficientnet_b1-c27df63c.pth", 240, 255, "bilinear", 7794184, 79.838, 94.934,
+                                  0.687, 30.136, docs=_NEW_RECIPE,
+                                  recipe="https://github.com/pytorch/vision/issues/3995#new-recipe-with-lr-wd-crop-tuning"),
+    }, "IMAGENET1K_V2"),
+    ("efficientnet_b2", "EfficientNet_B2_Weights", "EfficientNet-B2", 0.3, (1.1, 1.2), None, {
+        "IMAGENET1K_V1": _weights("efficientnet_b2_rwightman-c35c1473.pth", 288, 288, "bicubic", 9109994, 80.608,
+                                  95.310, 1.088, 35.174)}, "IMAGENET1K_V1"),
+    ("efficientnet_b3", "EfficientNet_B3_Weights", "EfficientNet-B3", 0.3, (1.2, 1.4), None, {
+        "IMAGENET1K_V1": _weights("efficientnet_b3_rwightman-b3899882.pth", 300, 320, "bicubic", 12233232, 82.008,
+                                  96.054, 1.827, 47.184)}, "IMAGENET1K_V1"),
+    ("efficientnet_b4", "EfficientNet_B4_Weights", "EfficientNet-B4", 0.4, (1.4, 1.8), None, {
+        "IMAGENET1K_V1": _weights("efficientnet_b4_rwightman-23ab8bcd.pth", 380, 384, "bicubic", 19341616, 83.384,
+                                  96.594, 4.394, 74.489)}, "IMAGENET1K_V1"),
+    ("efficientnet_b5", "EfficientNet_B5_Weights", "EfficientNet-B5 (TensorFlow-style BN eps/momentum)", 0.4,
+     (1.6, 2.2), _BN_TF, {
+        "IMAGENET1K_V1": _weights("efficientnet_b5_lukemelas-1a07897c.pth", 456, 456, "bicubic", 30389784, 83.444,
+                                  96.628, 10.266, 116.864)}, "IMAGENET1K_V1"),
+    ("efficientnet_b6", "EfficientNet_B6_Weights", "EfficientNet-B6 (TensorFlow-style BN eps/momentum)", 0.5,
+     (1.8, 2.6), _BN_TF, {
+        "IMAGENET1K_V1": _weights("efficientnet_b6_lukemelas-24a108a5.pth", 528, 528, "bicubic", 43040704, 84.008,
+                                  96.916, 19.068, 165.362)}, "IMAGENET1K_V1"),
+    ("efficientnet_b7", "EfficientNet_B7_Weights", "EfficientNet-B7 (TensorFlow-style BN eps/momentum)", 0.5,
+     (2.0, 3.1), _BN_TF, {
+        "IMAGENET1K_V1": _weights("efficientnet_b7_lukemelas-c5b4e57e.pth", 600, 600, "bicubic", 66347960, 84.122,
+                                  96.908, 37.746, 254.675)}, "IMAGENET1K_V1"),
+    ("efficientnet_v2_s", "EfficientNet_V2_S_Weights", "EfficientNetV2-S", 0.2, None, _BN_V2, {
+        "IMAGENET1K_V1": _v2_weights("efficientnet_v2_s-dd5fe13b.pth", 384, "bilinear", 21458488, 84.228, 96.878,
+                                     8.366, 82.704, docs=_NEW_RECIPE)}, "IMAGENET1K_V1"),
+    ("efficientnet_v2_m", "EfficientNet_V2_M_Weights", "EfficientNetV2-M", 0.3, None, _BN_V2, {
+        "IMAGENET1K_V1": _v2_weights("efficientnet_v2_m-dc08266a.pth", 480, "bilinear", 54139356, 85.112, 97.156,
+                                     24.582, 208.01, docs=_NEW_RECIPE)}, "IMAGENET1K_V1"),
+    # Ported from the original paper's weights, which expect inputs normalised to [-1, 1].
+    ("efficientnet_v2_l", "EfficientNet_V2_L_Weights", "EfficientNetV2-L", 0.4, None, _BN_V2, {
+        "IMAGENET1K_V1": _v2_weights("efficientnet_v2_l-59c71312.pth", 480, "bicubic", 118515272, 85.808, 97.788,
+                                     56.08, 454.573, mean=(0.5, 0.5, 0.5), std=(0.5, 0.5, 0.5))}, "IMAGENET1K_V1"),
+]
 
 
-@register_model()
-@handle_legacy_interface(weights=("pretrained", EfficientNet_B6_Weights.IMAGENET1K_V1))
-def efficientnet_b6(*, weights: _typing_hint(EfficientNet_B6_Weights) = None, progress: bool = True,
-                    **kwargs) -> EfficientNet:
-    """EfficientNet-B6; ``weights`` takes EfficientNet_B6_Weights (or its name), a checkpoint path or URL.
-
-    >>> EfficientNet_B6_Weights.DEFAULT.meta["num_params"]
-    43040704
-    """
-    return _efficientnet("efficientnet_b6", 0.5, weights, EfficientNet_B6_Weights, progress,
-                         conf={"width_mult": 1.8, "depth_mult": 2.6}, norm_layer=_BN_TF, **kwargs)
+def _define(name, enum_name, title, dropout, multipliers, norm_layer, checkpoints, default):
+    """Bind the weights enum and the builder of one row of ``_VARIANTS`` in this module."""
+    stage_options = {} if multipliers is None else {"width_mult": multipliers[0], "depth_mult": multipliers[1]}
+    model_options = {} if norm_layer is None else {"norm_layer": norm_layer}
+    _define_variant(globals(), name, enum_name, title, checkpoints,
+                    partial(_efficientnet, name, dropout, stage_options, model_options), EfficientNet,
+                    default=default)
 
 
-@register_model()
-@handle_legacy_interface(weights=("pretrained", EfficientNet_B7_Weights.IMAGENET1K_V1))
-def efficientnet_b7(*, weights: _typing_hint(EfficientNet_B7_Weights) = None, progress: bool = True,
-                    **kwargs) -> EfficientNet:
-    """EfficientNet-B7; ``weights`` takes EfficientNet_B7_Weights (or its name), a checkpoint path or URL.
-
-    >>> EfficientNet_B7_Weights.DEFAULT.meta["num_params"]
-    66347960
-    """
-    return _efficientnet("efficientnet_b7", 0.5, weights, EfficientNet_B7_Weights, progress,
-                         conf={"width_mult": 2.0, "depth_mult": 3.1}, norm_layer=_BN_TF, **kwargs)
-
-
-@register_model()
-@handle_legacy_interface(weights=("pretrained", EfficientNet_V2_S_Weights.IMAGENET1K_V1))
-def efficientnet_v2_s(*, weights: _typing_hint(EfficientNet_V2_S_Weights) = None, progress: bool = True,
-                      **kwargs) -> EfficientNet:
-    """EfficientNetV2-S; ``weights`` takes EfficientNet_V2_S_Weights (or its name), a checkpoint path or URL.
-
-    >>> EfficientNet_V2_S_Weights.DEFAULT.meta["min_size"]
-    (33, 33)
-    """
-    return _efficientnet("efficientnet_v2_s", 0.2, weights, EfficientNet_V2_S_Weights, progress,
-                         norm_layer=_BN_V2, **kwargs)
-
-
-@register_model()
-@handle_legacy_interface(weights=("pretrained", EfficientNet_V2_M_Weights.IMAGENET1K_V1))
-def efficientnet_v2_m(*, weights: _typing_hint(EfficientNet_V2_M_Weights) = None, progress: bool = True,
-                      **kwargs) -> EfficientNet:
-    """EfficientNetV2-M; ``weights`` takes EfficientNet_V2_M_Weights (or its name), a checkpoint path or URL.
-
-    >>> EfficientNet_V2_M_Weights.DEFAULT.meta["num_params"]
-    54139356
-    """
-    return _efficientnet("efficientnet_v2_m", 0.3, weights, EfficientNet_V2_M_Weights, progress,
-                         norm_layer=_BN_V2, **kwargs)
-
-
-@register_model()
-@handle_legacy_interface(weights=("pretrained", EfficientNet_V2_L_Weights.IMAGENET1K_V1))
-def efficientnet_v2_l(*, weights: _typing_hint(EfficientNet_V2_L_Weights) = None, progress: bool = True,
-                      **kwargs) -> EfficientNet:
-    """EfficientNetV2-L; ``weights`` takes EfficientNet_V2_L_Weights (or its name), a checkpoint path or URL.
-
-    >>> EfficientNet_V2_L_Weights.DEFAULT.meta["num_params"]
-    118515272
-    """
-    return _efficientnet("efficientnet_v2_l", 0.4, weights, EfficientNet_V2_L_Weights, progress,
-                         norm_layer=_BN_V2, **kwargs)
+for _row in _VARIANTS:
+    _define(*_row)
+del _row

@@ -5,9 +5,8 @@ from ember import nn
 from ember.nn import functional as F
 
 from ..ops.misc import Conv2dNormActivation
-from ._api import Weights, WeightsEnum, _classification_transforms, _typing_hint, register_model
-from ._meta import _IMAGENET_CATEGORIES
-from ._utils import _finish_model, _make_divisible, _prepare_weights, handle_legacy_interface
+from ._api import WeightsEnum, _imagenet_weights, _typing_hint, register_model
+from ._utils import _build_model, _init_mobile_weights, _make_divisible, _normal_linear_init, handle_legacy_interface
 
 __all__ = ["MobileNetV2", "MobileNet_V2_Weights", "mobilenet_v2"]
 
@@ -85,17 +84,7 @@ class MobileNetV2(nn.Module):
                                              activation_layer=nn.ReLU6))
         self.features = nn.Sequential(*features)
         self.classifier = nn.Sequential(nn.Dropout(p=dropout), nn.Linear(self.last_channel, num_classes))
-        for m in self.modules():
-            if isinstance(m, nn.Conv2d):
-                nn.init.kaiming_normal_(m.weight, mode="fan_out")
-                if m.bias is not None:
-                    nn.init.zeros_(m.bias)
-            elif isinstance(m, (nn.BatchNorm2d, nn.GroupNorm)):
-                nn.init.ones_(m.weight)
-                nn.init.zeros_(m.bias)
-            elif isinstance(m, nn.Linear):
-                nn.init.normal_(m.weight, 0, 0.01)
-                nn.init.zeros_(m.bias)
+        _init_mobile_weights(self, _normal_linear_init)
 
     def _forward_impl(self, x):
         x = F.adaptive_avg_pool2d(self.features(x), (1, 1))
@@ -105,25 +94,16 @@ class MobileNetV2(nn.Module):
         return self._forward_impl(x)
 
 
-_COMMON_META = {"num_params": 3504872, "min_size": (1, 1), "categories": _IMAGENET_CATEGORIES}
-
-
 class MobileNet_V2_Weights(WeightsEnum):
-    IMAGENET1K_V1 = Weights(
-        url="https://download.pytorch.org/models/mobilenet_v2-b0353104.pth",
-        transforms=_classification_transforms(crop_size=224),
-        meta={**_COMMON_META,
-              "recipe": "https://github.com/pytorch/vision/tree/main/references/classification#mobilenetv2",
-              "_metrics": {"ImageNet-1K": {"acc@1": 71.878, "acc@5": 90.286}}, "_ops": 0.301, "_file_size": 13.555,
-              "_docs": "These weights reproduce closely the results of the paper using a simple training recipe."})
-    IMAGENET1K_V2 = Weights(
-        url="https://download.pytorch.org/models/mobilenet_v2-7ebf99e0.pth",
-        transforms=_classification_transforms(crop_size=224, resize_size=232),
-        meta={**_COMMON_META,
-              "recipe": "https://github.com/pytorch/vision/issues/3995#new-recipe-with-reg-tuning",
-              "_metrics": {"ImageNet-1K": {"acc@1": 72.154, "acc@5": 90.822}}, "_ops": 0.301, "_file_size": 13.598,
-              "_docs": "These weights improve upon the results of the original paper by using a modified version "
-                       "of TorchVision's new training recipe."})
+    IMAGENET1K_V1 = _imagenet_weights(
+        "mobilenet_v2-b0353104.pth", num_params=3504872, acc1=71.878, acc5=90.286, ops=0.301, file_size=13.555,
+        recipe="https://github.com/pytorch/vision/tree/main/references/classification#mobilenetv2",
+        docs="These weights reproduce closely the results of the paper using a simple training recipe.")
+    IMAGENET1K_V2 = _imagenet_weights(
+        "mobilenet_v2-7ebf99e0.pth", num_params=3504872, acc1=72.154, acc5=90.822, ops=0.301, file_size=13.598,
+        resize_size=232, recipe="https://github.com/pytorch/vision/issues/3995#new-recipe-with-reg-tuning",
+        docs="These weights improve upon the results of the original paper by using a modified version of "
+             "TorchVision's new training recipe.")
     DEFAULT = IMAGENET1K_V2
 
 
@@ -136,5 +116,4 @@ def mobilenet_v2(*, weights: _typing_hint(MobileNet_V2_Weights) = None, progress
     >>> mobilenet_v2(num_classes=3).classifier[1].out_features
     3
     """
-    resolved = _prepare_weights(weights, MobileNet_V2_Weights, kwargs)
-    return _finish_model(MobileNetV2(**kwargs), resolved, progress)
+    return _build_model(MobileNetV2, weights, MobileNet_V2_Weights, progress, kwargs)

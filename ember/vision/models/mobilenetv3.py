@@ -1,19 +1,22 @@
 """MobileNetV3 small and large with torchvision's module tree."""
 
-from collections.abc import Sequence
 from functools import partial
 
-import ember
 from ember import nn
 
 from ..ops.misc import Conv2dNormActivation
 from ..ops.misc import SqueezeExcitation as SElayer
-from ._api import Weights, WeightsEnum, _classification_transforms, _typing_hint, register_model
-from ._meta import _IMAGENET_CATEGORIES
-from ._utils import _finish_model, _make_divisible, _prepare_weights, handle_legacy_interface
+from ._api import _imagenet_weights
+from ._utils import (
+    _check_inverted_residual_setting,
+    _define_variant,
+    _init_mobile_weights,
+    _make_divisible,
+    _normal_linear_init,
+    _PooledClassifier,
+)
 
-__all__ = ["MobileNetV3", "MobileNet_V3_Large_Weights", "MobileNet_V3_Small_Weights", "mobilenet_v3_large",
-           "mobilenet_v3_small"]
+__all__ = ["MobileNetV3"]       # and each variant's weights enum and builder, from the table _VARIANTS below
 
 
 class InvertedResidualConfig:
@@ -68,7 +71,7 @@ class InvertedResidual(nn.Module):
         return result
 
 
-class MobileNetV3(nn.Module):
+class MobileNetV3(_PooledClassifier):
     """MobileNetV3 ("Searching for MobileNetV3") from a list of InvertedResidualConfig rows.
 
     Extra keyword arguments (the builders' ``width_mult``, ``reduced_tail``, ``dilated``) are accepted and
@@ -82,11 +85,7 @@ class MobileNetV3(nn.Module):
     def __init__(self, inverted_residual_setting, last_channel, num_classes=1000, block=None, norm_layer=None,
                  dropout=0.2, **kwargs):
         super().__init__()
-        if not inverted_residual_setting:
-            raise ValueError("The inverted_residual_setting should not be empty")
-        if not (isinstance(inverted_residual_setting, Sequence)
-                and all(isinstance(s, InvertedResidualConfig) for s in inverted_residual_setting)):
-            raise TypeError("The inverted_residual_setting should be List[InvertedResidualConfig]")
+        _check_inverted_residual_setting(inverted_residual_setting, InvertedResidualConfig, "InvertedResidualConfig")
         if block is None:
             block = InvertedResidual
         if norm_layer is None:
@@ -104,24 +103,7 @@ class MobileNetV3(nn.Module):
         self.classifier = nn.Sequential(
             nn.Linear(lastconv_output_channels, last_channel), nn.Hardswish(inplace=True),
             nn.Dropout(p=dropout, inplace=True), nn.Linear(last_channel, num_classes))
-        for m in self.modules():
-            if isinstance(m, nn.Conv2d):
-                nn.init.kaiming_normal_(m.weight, mode="fan_out")
-                if m.bias is not None:
-                    nn.init.zeros_(m.bias)
-            elif isinstance(m, (nn.BatchNorm2d, nn.GroupNorm)):
-                nn.init.ones_(m.weight)
-                nn.init.zeros_(m.bias)
-            elif isinstance(m, nn.Linear):
-                nn.init.normal_(m.weight, 0, 0.01)
-                nn.init.zeros_(m.bias)
-
-    def _forward_impl(self, x):
-        x = ember.flatten(self.avgpool(self.features(x)), 1)
-        return self.classifier(x)
-
-    def forward(self, x):
-        return self._forward_impl(x)
+        _init_mobile_weights(self, _normal_linear_init)
 
 
 def _mobilenet_v3_conf(arch, width_mult=1.0, reduced_tail=False, dilated=False, **kwargs):
@@ -169,65 +151,39 @@ def _mobilenet_v3_conf(arch, width_mult=1.0, reduced_tail=False, dilated=False, 
     return setting, last_channel
 
 
-def _mobilenet_v3(setting, last_channel, weights, enum_cls, progress, **kwargs):
-    resolved = _prepare_weights(weights, enum_cls, kwargs)
-    return _finish_model(MobileNetV3(setting, last_channel, **kwargs), resolved, progress)
+def _mobilenet_v3(arch, **kwargs):
+    """MobileNetV3 ``arch``; the table options (``width_mult``, ``reduced_tail``, ``dilated``) come from kwargs."""
+    setting, last_channel = _mobilenet_v3_conf(arch, **kwargs)
+    return MobileNetV3(setting, last_channel, **kwargs)
 
 
-_COMMON_META = {"min_size": (1, 1), "categories": _IMAGENET_CATEGORIES}
+# ----------------------------------------------------------------------------- variants and their weights
+
 _RECIPE_V1 = "https://github.com/pytorch/vision/tree/main/references/classification#mobilenetv3-large--small"
 
+# builder, weights enum, docstring title, ImageNet-1K checkpoints, default checkpoint
+_VARIANTS = [
+    ("mobilenet_v3_large", "MobileNet_V3_Large_Weights", "MobileNetV3-Large", {
+        "IMAGENET1K_V1": _imagenet_weights(
+            "mobilenet_v3_large-8738ca79.pth", num_params=5483032, acc1=74.042, acc5=91.340, ops=0.217,
+            file_size=21.114, recipe=_RECIPE_V1,
+            docs="These weights were trained from scratch by using a simple training recipe."),
+        "IMAGENET1K_V2": _imagenet_weights(
+            "mobilenet_v3_large-5c1a4163.pth", num_params=5483032, acc1=75.274, acc5=92.566, ops=0.217,
+            file_size=21.107, resize_size=232,
+            recipe="https://github.com/pytorch/vision/issues/3995#new-recipe-with-reg-tuning",
+            docs="These weights improve marginally upon the results of the original paper by using a modified "
+                 "version of TorchVision's new training recipe."),
+    }, "IMAGENET1K_V2"),
+    ("mobilenet_v3_small", "MobileNet_V3_Small_Weights", "MobileNetV3-Small", {
+        "IMAGENET1K_V1": _imagenet_weights(
+            "mobilenet_v3_small-047dcff4.pth", num_params=2542856, acc1=67.668, acc5=87.402, ops=0.057,
+            file_size=9.829, recipe=_RECIPE_V1,
+            docs="These weights improve upon the results of the original paper by using a simple training recipe."),
+    }, "IMAGENET1K_V1"),
+]
 
-class MobileNet_V3_Large_Weights(WeightsEnum):
-    IMAGENET1K_V1 = Weights(
-        url="https://download.pytorch.org/models/mobilenet_v3_large-8738ca79.pth",
-        transforms=_classification_transforms(crop_size=224),
-        meta={**_COMMON_META, "num_params": 5483032, "recipe": _RECIPE_V1,
-              "_metrics": {"ImageNet-1K": {"acc@1": 74.042, "acc@5": 91.340}}, "_ops": 0.217, "_file_size": 21.114,
-              "_docs": "These weights were trained from scratch by using a simple training recipe."})
-    IMAGENET1K_V2 = Weights(
-        url="https://download.pytorch.org/models/mobilenet_v3_large-5c1a4163.pth",
-        transforms=_classification_transforms(crop_size=224, resize_size=232),
-        meta={**_COMMON_META, "num_params": 5483032,
-              "recipe": "https://github.com/pytorch/vision/issues/3995#new-recipe-with-reg-tuning",
-              "_metrics": {"ImageNet-1K": {"acc@1": 75.274, "acc@5": 92.566}}, "_ops": 0.217, "_file_size": 21.107,
-              "_docs": "These weights improve marginally upon the results of the original paper by using a modified "
-                       "version of TorchVision's new training recipe."})
-    DEFAULT = IMAGENET1K_V2
-
-
-class MobileNet_V3_Small_Weights(WeightsEnum):
-    IMAGENET1K_V1 = Weights(
-        url="https://download.pytorch.org/models/mobilenet_v3_small-047dcff4.pth",
-        transforms=_classification_transforms(crop_size=224),
-        meta={**_COMMON_META, "num_params": 2542856, "recipe": _RECIPE_V1,
-              "_metrics": {"ImageNet-1K": {"acc@1": 67.668, "acc@5": 87.402}}, "_ops": 0.057, "_file_size": 9.829,
-              "_docs": "These weights improve upon the results of the original paper by using a simple training "
-                       "recipe."})
-    DEFAULT = IMAGENET1K_V1
-
-
-@register_model()
-@handle_legacy_interface(weights=("pretrained", MobileNet_V3_Large_Weights.IMAGENET1K_V1))
-def mobilenet_v3_large(*, weights: _typing_hint(MobileNet_V3_Large_Weights) = None, progress: bool = True,
-                       **kwargs) -> MobileNetV3:
-    """MobileNetV3-Large; ``weights`` takes MobileNet_V3_Large_Weights (or its name), a checkpoint path or URL.
-
-    >>> mobilenet_v3_large().classifier[0].out_features
-    1280
-    """
-    setting, last_channel = _mobilenet_v3_conf("mobilenet_v3_large", **kwargs)
-    return _mobilenet_v3(setting, last_channel, weights, MobileNet_V3_Large_Weights, progress, **kwargs)
-
-
-@register_model()
-@handle_legacy_interface(weights=("pretrained", MobileNet_V3_Small_Weights.IMAGENET1K_V1))
-def mobilenet_v3_small(*, weights: _typing_hint(MobileNet_V3_Small_Weights) = None, progress: bool = True,
-                       **kwargs) -> MobileNetV3:
-    """MobileNetV3-Small; ``weights`` takes MobileNet_V3_Small_Weights (or its name), a checkpoint path or URL.
-
-    >>> mobilenet_v3_small().classifier[0].out_features
-    1024
-    """
-    setting, last_channel = _mobilenet_v3_conf("mobilenet_v3_small", **kwargs)
-    return _mobilenet_v3(setting, last_channel, weights, MobileNet_V3_Small_Weights, progress, **kwargs)
+for _name, _enum_name, _title, _checkpoints, _default in _VARIANTS:
+    _define_variant(globals(), _name, _enum_name, _title, _checkpoints, partial(_mobilenet_v3, _name), MobileNetV3,
+                    default=_default)
+del _name, _enum_name, _title, _checkpoints, _default

@@ -1,17 +1,14 @@
 """ResNet, ResNeXt and Wide ResNet with torchvision's module tree, so torchvision checkpoints load unchanged."""
 
+from functools import partial
+
 import ember
 from ember import nn
 
-from ._api import Weights, WeightsEnum, _classification_transforms, _typing_hint, register_model
-from ._meta import _IMAGENET_CATEGORIES
-from ._utils import _finish_model, _ovewrite_named_param, _prepare_weights, handle_legacy_interface
+from ._api import _imagenet_weights
+from ._utils import _define_variant, _ovewrite_named_param
 
-__all__ = ["ResNet", "ResNet18_Weights", "ResNet34_Weights", "ResNet50_Weights", "ResNet101_Weights",
-           "ResNet152_Weights", "ResNeXt50_32X4D_Weights", "ResNeXt101_32X8D_Weights", "ResNeXt101_64X4D_Weights",
-           "Wide_ResNet50_2_Weights", "Wide_ResNet101_2_Weights", "resnet18", "resnet34", "resnet50", "resnet101",
-           "resnet152", "resnext50_32x4d", "resnext101_32x8d", "resnext101_64x4d", "wide_resnet50_2",
-           "wide_resnet101_2"]
+__all__ = ["ResNet"]       # and every variant's weights enum and builder, from the table _VARIANTS below
 
 
 def conv3x3(in_planes, out_planes, stride=1, groups=1, dilation=1):
@@ -164,12 +161,15 @@ class ResNet(nn.Module):
         return self._forward_impl(x)
 
 
-def _resnet(block, layers, weights, enum_cls, progress, **kwargs):
-    resolved = _prepare_weights(weights, enum_cls, kwargs)
-    return _finish_model(ResNet(block, layers, **kwargs), resolved, progress)
+def _resnet(block, layers, fixed, **kwargs):
+    """A ResNet of ``block``s; ``fixed`` holds the variant's grouping/width arguments (the caller may repeat, not
+    change, them)."""
+    for name, value in fixed.items():
+        _ovewrite_named_param(kwargs, name, value)
+    return ResNet(block, layers, **kwargs)
 
 
-# ----------------------------------------------------------------------------- weights
+# ----------------------------------------------------------------------------- variants and their weights
 
 _RECIPE_V1 = "https://github.com/pytorch/vision/tree/main/references/classification#resnet"
 _RECIPE_RESNEXT = "https://github.com/pytorch/vision/tree/main/references/classification#resnext"
@@ -182,211 +182,66 @@ _DOCS_V2 = ("These weights improve upon the results of the original paper by usi
             "primitives/>`_.")
 
 
-def _weights(file, num_params, recipe, acc1, acc5, ops, file_size, docs, resize_size=256):
-    """One ImageNet-1K entry: torchvision's download URL, eval preset and metadata."""
-    meta = {"min_size": (1, 1), "categories": _IMAGENET_CATEGORIES, "num_params": num_params, "recipe": recipe,
-            "_metrics": {"ImageNet-1K": {"acc@1": acc1, "acc@5": acc5}}, "_ops": ops, "_file_size": file_size,
-            "_docs": docs}
-    return Weights(url=f"https://download.pytorch.org/models/{file}",
-                   transforms=_classification_transforms(crop_size=224, resize_size=resize_size), meta=meta)
+def _v1(file, num_params, recipe, acc1, acc5, ops, file_size):
+    """An original-recipe checkpoint (evaluated at resize 256, crop 224)."""
+    return _imagenet_weights(file, num_params=num_params, recipe=recipe, acc1=acc1, acc5=acc5, ops=ops,
+                             file_size=file_size, docs=_DOCS_V1)
 
 
-class ResNet18_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _weights("resnet18-f37072fd.pth", 11689512, _RECIPE_V1, 69.758, 89.078, 1.814, 44.661,
-                             _DOCS_V1)
-    DEFAULT = IMAGENET1K_V1
+def _v2(file, num_params, recipe, acc1, acc5, ops, file_size):
+    """A new-recipe checkpoint (evaluated at resize 232, crop 224)."""
+    return _imagenet_weights(file, num_params=num_params, recipe=recipe, acc1=acc1, acc5=acc5, ops=ops,
+                             file_size=file_size, docs=_DOCS_V2, resize_size=232)
 
 
-class ResNet34_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _weights("resnet34-b627a593.pth", 21797672, _RECIPE_V1, 73.314, 91.420, 3.664, 83.275,
-                             _DOCS_V1)
-    DEFAULT = IMAGENET1K_V1
-
-
-class ResNet50_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _weights("resnet50-0676ba61.pth", 25557032, _RECIPE_V1, 76.130, 92.862, 4.089, 97.781,
-                             _DOCS_V1)
-    IMAGENET1K_V2 = _weights("resnet50-11ad3fa6.pth", 25557032,
+# builder, weights enum, docstring title, block, blocks per stage, fixed arguments,
+# ImageNet-1K checkpoints (file, parameters, recipe, acc@1, acc@5, GFLOPS, file size in MB)
+_VARIANTS = [
+    ("resnet18", "ResNet18_Weights", "ResNet-18", BasicBlock, [2, 2, 2, 2], {}, {
+        "IMAGENET1K_V1": _v1("resnet18-f37072fd.pth", 11689512, _RECIPE_V1, 69.758, 89.078, 1.814, 44.661)}),
+    ("resnet34", "ResNet34_Weights", "ResNet-34", BasicBlock, [3, 4, 6, 3], {}, {
+        "IMAGENET1K_V1": _v1("resnet34-b627a593.pth", 21797672, _RECIPE_V1, 73.314, 91.420, 3.664, 83.275)}),
+    ("resnet50", "ResNet50_Weights", "ResNet-50 (V1.5: stride on the 3x3)", Bottleneck, [3, 4, 6, 3], {}, {
+        "IMAGENET1K_V1": _v1("resnet50-0676ba61.pth", 25557032, _RECIPE_V1, 76.130, 92.862, 4.089, 97.781),
+        "IMAGENET1K_V2": _v2("resnet50-11ad3fa6.pth", 25557032,
                              "https://github.com/pytorch/vision/issues/3995#issuecomment-1013906621", 80.858, 95.434,
-                             4.089, 97.79, _DOCS_V2, resize_size=232)
-    DEFAULT = IMAGENET1K_V2
+                             4.089, 97.79)}),
+    ("resnet101", "ResNet101_Weights", "ResNet-101", Bottleneck, [3, 4, 23, 3], {}, {
+        "IMAGENET1K_V1": _v1("resnet101-63fe2227.pth", 44549160, _RECIPE_V1, 77.374, 93.546, 7.801, 170.511),
+        "IMAGENET1K_V2": _v2("resnet101-cd907fc2.pth", 44549160, _RECIPE_NEW, 81.886, 95.780, 7.801, 170.53)}),
+    ("resnet152", "ResNet152_Weights", "ResNet-152", Bottleneck, [3, 8, 36, 3], {}, {
+        "IMAGENET1K_V1": _v1("resnet152-394f9c45.pth", 60192808, _RECIPE_V1, 78.312, 94.046, 11.514, 230.434),
+        "IMAGENET1K_V2": _v2("resnet152-f82ba261.pth", 60192808, _RECIPE_NEW, 82.284, 96.002, 11.514, 230.474)}),
+    ("resnext50_32x4d", "ResNeXt50_32X4D_Weights", "ResNeXt-50 32x4d (32 groups of width 4)", Bottleneck,
+     [3, 4, 6, 3], {"groups": 32, "width_per_group": 4}, {
+        "IMAGENET1K_V1": _v1("resnext50_32x4d-7cdf4587.pth", 25028904, _RECIPE_RESNEXT, 77.618, 93.698, 4.23,
+                             95.789),
+        "IMAGENET1K_V2": _v2("resnext50_32x4d-1a0047aa.pth", 25028904, _RECIPE_NEW, 81.198, 95.340, 4.23, 95.833)}),
+    ("resnext101_32x8d", "ResNeXt101_32X8D_Weights", "ResNeXt-101 32x8d", Bottleneck, [3, 4, 23, 3],
+     {"groups": 32, "width_per_group": 8}, {
+        "IMAGENET1K_V1": _v1("resnext101_32x8d-8ba56ff5.pth", 88791336, _RECIPE_RESNEXT, 79.312, 94.526, 16.414,
+                             339.586),
+        "IMAGENET1K_V2": _v2("resnext101_32x8d-110c445d.pth", 88791336, _RECIPE_FIXRES, 82.834, 96.228, 16.414,
+                             339.673)}),
+    ("resnext101_64x4d", "ResNeXt101_64X4D_Weights", "ResNeXt-101 64x4d", Bottleneck, [3, 4, 23, 3],
+     {"groups": 64, "width_per_group": 4}, {
+        "IMAGENET1K_V1": _v2("resnext101_64x4d-173b62eb.pth", 83455272, "https://github.com/pytorch/vision/pull/5935",
+                             83.246, 96.454, 15.46, 319.318)}),
+    ("wide_resnet50_2", "Wide_ResNet50_2_Weights", "Wide ResNet-50-2 (bottlenecks twice as wide)", Bottleneck,
+     [3, 4, 6, 3], {"width_per_group": 64 * 2}, {
+        "IMAGENET1K_V1": _v1("wide_resnet50_2-95faca4d.pth", 68883240, _RECIPE_WIDE, 78.468, 94.086, 11.398, 131.82),
+        "IMAGENET1K_V2": _v2("wide_resnet50_2-9ba9bcbe.pth", 68883240, _RECIPE_FIXRES, 81.602, 95.758, 11.398,
+                             263.124)}),
+    ("wide_resnet101_2", "Wide_ResNet101_2_Weights", "Wide ResNet-101-2", Bottleneck, [3, 4, 23, 3],
+     {"width_per_group": 64 * 2}, {
+        "IMAGENET1K_V1": _v1("wide_resnet101_2-32ee1156.pth", 126886696, _RECIPE_WIDE, 78.848, 94.284, 22.753,
+                             242.896),
+        "IMAGENET1K_V2": _v2("wide_resnet101_2-d733dc28.pth", 126886696, _RECIPE_NEW, 82.510, 96.020, 22.753,
+                             484.747)}),
+]
 
-
-class ResNet101_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _weights("resnet101-63fe2227.pth", 44549160, _RECIPE_V1, 77.374, 93.546, 7.801, 170.511,
-                             _DOCS_V1)
-    IMAGENET1K_V2 = _weights("resnet101-cd907fc2.pth", 44549160, _RECIPE_NEW, 81.886, 95.780, 7.801, 170.53,
-                             _DOCS_V2, resize_size=232)
-    DEFAULT = IMAGENET1K_V2
-
-
-class ResNet152_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _weights("resnet152-394f9c45.pth", 60192808, _RECIPE_V1, 78.312, 94.046, 11.514, 230.434,
-                             _DOCS_V1)
-    IMAGENET1K_V2 = _weights("resnet152-f82ba261.pth", 60192808, _RECIPE_NEW, 82.284, 96.002, 11.514, 230.474,
-                             _DOCS_V2, resize_size=232)
-    DEFAULT = IMAGENET1K_V2
-
-
-class ResNeXt50_32X4D_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _weights("resnext50_32x4d-7cdf4587.pth", 25028904, _RECIPE_RESNEXT, 77.618, 93.698, 4.23,
-                             95.789, _DOCS_V1)
-    IMAGENET1K_V2 = _weights("resnext50_32x4d-1a0047aa.pth", 25028904, _RECIPE_NEW, 81.198, 95.340, 4.23, 95.833,
-                             _DOCS_V2, resize_size=232)
-    DEFAULT = IMAGENET1K_V2
-
-
-class ResNeXt101_32X8D_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _weights("resnext101_32x8d-8ba56ff5.pth", 88791336, _RECIPE_RESNEXT, 79.312, 94.526, 16.414,
-                             339.586, _DOCS_V1)
-    IMAGENET1K_V2 = _weights("resnext101_32x8d-110c445d.pth", 88791336, _RECIPE_FIXRES, 82.834, 96.228, 16.414,
-                             339.673, _DOCS_V2, resize_size=232)
-    DEFAULT = IMAGENET1K_V2
-
-
-class ResNeXt101_64X4D_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _weights("resnext101_64x4d-173b62eb.pth", 83455272, "https://github.com/pytorch/vision/pull/5935",
-                             83.246, 96.454, 15.46, 319.318, _DOCS_V2, resize_size=232)
-    DEFAULT = IMAGENET1K_V1
-
-
-class Wide_ResNet50_2_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _weights("wide_resnet50_2-95faca4d.pth", 68883240, _RECIPE_WIDE, 78.468, 94.086, 11.398, 131.82,
-                             _DOCS_V1)
-    IMAGENET1K_V2 = _weights("wide_resnet50_2-9ba9bcbe.pth", 68883240, _RECIPE_FIXRES, 81.602, 95.758, 11.398,
-                             263.124, _DOCS_V2, resize_size=232)
-    DEFAULT = IMAGENET1K_V2
-
-
-class Wide_ResNet101_2_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _weights("wide_resnet101_2-32ee1156.pth", 126886696, _RECIPE_WIDE, 78.848, 94.284, 22.753,
-                             242.896, _DOCS_V1)
-    IMAGENET1K_V2 = _weights("wide_resnet101_2-d733dc28.pth", 126886696, _RECIPE_NEW, 82.510, 96.020, 22.753,
-                             484.747, _DOCS_V2, resize_size=232)
-    DEFAULT = IMAGENET1K_V2
-
-
-# ----------------------------------------------------------------------------- builders
-
-@register_model()
-@handle_legacy_interface(weights=("pretrained", ResNet18_Weights.IMAGENET1K_V1))
-def resnet18(*, weights: _typing_hint(ResNet18_Weights) = None, progress: bool = True, **kwargs) -> ResNet:
-    """ResNet-18; ``weights`` takes ResNet18_Weights (or its name), a checkpoint path or URL.
-
-    >>> resnet18(num_classes=10)(ember.zeros(2, 3, 32, 32)).shape
-    ember.Size([2, 10])
-    """
-    return _resnet(BasicBlock, [2, 2, 2, 2], weights, ResNet18_Weights, progress, **kwargs)
-
-
-@register_model()
-@handle_legacy_interface(weights=("pretrained", ResNet34_Weights.IMAGENET1K_V1))
-def resnet34(*, weights: _typing_hint(ResNet34_Weights) = None, progress: bool = True, **kwargs) -> ResNet:
-    """ResNet-34; ``weights`` takes ResNet34_Weights (or its name), a checkpoint path or URL.
-
-    >>> ResNet34_Weights.DEFAULT.meta["num_params"]
-    21797672
-    """
-    return _resnet(BasicBlock, [3, 4, 6, 3], weights, ResNet34_Weights, progress, **kwargs)
-
-
-@register_model()
-@handle_legacy_interface(weights=("pretrained", ResNet50_Weights.IMAGENET1K_V1))
-def resnet50(*, weights: _typing_hint(ResNet50_Weights) = None, progress: bool = True, **kwargs) -> ResNet:
-    """ResNet-50 (V1.5: stride on the 3x3); ``weights`` takes ResNet50_Weights (or its name), a path or URL.
-
-    >>> ResNet50_Weights.DEFAULT.url
-    'https://download.pytorch.org/models/resnet50-11ad3fa6.pth'
-    """
-    return _resnet(Bottleneck, [3, 4, 6, 3], weights, ResNet50_Weights, progress, **kwargs)
-
-
-@register_model()
-@handle_legacy_interface(weights=("pretrained", ResNet101_Weights.IMAGENET1K_V1))
-def resnet101(*, weights: _typing_hint(ResNet101_Weights) = None, progress: bool = True, **kwargs) -> ResNet:
-    """ResNet-101; ``weights`` takes ResNet101_Weights (or its name), a checkpoint path or URL.
-
-    >>> ResNet101_Weights.DEFAULT.meta["_metrics"]["ImageNet-1K"]["acc@1"]
-    81.886
-    """
-    return _resnet(Bottleneck, [3, 4, 23, 3], weights, ResNet101_Weights, progress, **kwargs)
-
-
-@register_model()
-@handle_legacy_interface(weights=("pretrained", ResNet152_Weights.IMAGENET1K_V1))
-def resnet152(*, weights: _typing_hint(ResNet152_Weights) = None, progress: bool = True, **kwargs) -> ResNet:
-    """ResNet-152; ``weights`` takes ResNet152_Weights (or its name), a checkpoint path or URL.
-
-    >>> ResNet152_Weights.IMAGENET1K_V1.meta["num_params"]
-    60192808
-    """
-    return _resnet(Bottleneck, [3, 8, 36, 3], weights, ResNet152_Weights, progress, **kwargs)
-
-
-def _resnext(layers, weights, enum_cls, progress, kwargs, **fixed):
-    """A Bottleneck ResNet with the grouping/width arguments in ``fixed`` (the caller may repeat, not change, them)."""
-    for name, value in fixed.items():
-        _ovewrite_named_param(kwargs, name, value)
-    return _resnet(Bottleneck, layers, weights, enum_cls, progress, **kwargs)
-
-
-@register_model()
-@handle_legacy_interface(weights=("pretrained", ResNeXt50_32X4D_Weights.IMAGENET1K_V1))
-def resnext50_32x4d(*, weights: _typing_hint(ResNeXt50_32X4D_Weights) = None, progress: bool = True,
-                    **kwargs) -> ResNet:
-    """ResNeXt-50 32x4d (32 groups of width 4); ``weights`` as for resnet50.
-
-    >>> ResNeXt50_32X4D_Weights.DEFAULT
-    ResNeXt50_32X4D_Weights.IMAGENET1K_V2
-    """
-    return _resnext([3, 4, 6, 3], weights, ResNeXt50_32X4D_Weights, progress, kwargs, groups=32, width_per_group=4)
-
-
-@register_model()
-@handle_legacy_interface(weights=("pretrained", ResNeXt101_32X8D_Weights.IMAGENET1K_V1))
-def resnext101_32x8d(*, weights: _typing_hint(ResNeXt101_32X8D_Weights) = None, progress: bool = True,
-                     **kwargs) -> ResNet:
-    """ResNeXt-101 32x8d; ``weights`` as for resnet50.
-
-    >>> ResNeXt101_32X8D_Weights.DEFAULT.meta["num_params"]
-    88791336
-    """
-    return _resnext([3, 4, 23, 3], weights, ResNeXt101_32X8D_Weights, progress, kwargs, groups=32,
-                    width_per_group=8)
-
-
-@register_model()
-@handle_legacy_interface(weights=("pretrained", ResNeXt101_64X4D_Weights.IMAGENET1K_V1))
-def resnext101_64x4d(*, weights: _typing_hint(ResNeXt101_64X4D_Weights) = None, progress: bool = True,
-                     **kwargs) -> ResNet:
-    """ResNeXt-101 64x4d; ``weights`` as for resnet50.
-
-    >>> ResNeXt101_64X4D_Weights.DEFAULT.meta["num_params"]
-    83455272
-    """
-    return _resnext([3, 4, 23, 3], weights, ResNeXt101_64X4D_Weights, progress, kwargs, groups=64,
-                    width_per_group=4)
-
-
-@register_model()
-@handle_legacy_interface(weights=("pretrained", Wide_ResNet50_2_Weights.IMAGENET1K_V1))
-def wide_resnet50_2(*, weights: _typing_hint(Wide_ResNet50_2_Weights) = None, progress: bool = True,
-                    **kwargs) -> ResNet:
-    """Wide ResNet-50-2 (bottlenecks twice as wide); ``weights`` as for resnet50.
-
-    >>> Wide_ResNet50_2_Weights.DEFAULT.meta["num_params"]
-    68883240
-    """
-    return _resnext([3, 4, 6, 3], weights, Wide_ResNet50_2_Weights, progress, kwargs, width_per_group=64 * 2)
-
-
-@register_model()
-@handle_legacy_interface(weights=("pretrained", Wide_ResNet101_2_Weights.IMAGENET1K_V1))
-def wide_resnet101_2(*, weights: _typing_hint(Wide_ResNet101_2_Weights) = None, progress: bool = True,
-                     **kwargs) -> ResNet:
-    """Wide ResNet-101-2; ``weights`` as for resnet50.
-
-    >>> Wide_ResNet101_2_Weights.DEFAULT.meta["num_params"]
-    126886696
-    """
-    return _resnext([3, 4, 23, 3], weights, Wide_ResNet101_2_Weights, progress, kwargs, width_per_group=64 * 2)
+for _name, _enum_name, _title, _block, _layers, _fixed, _checkpoints in _VARIANTS:
+    # The newest checkpoint is the default, as in torchvision.
+    _define_variant(globals(), _name, _enum_name, _title, _checkpoints, partial(_resnet, _block, _layers, _fixed),
+                    ResNet, default=list(_checkpoints)[-1])
+del _name, _enum_name, _title, _block, _layers, _fixed, _checkpoints

@@ -1,15 +1,14 @@
 """ShuffleNetV2 x0.5/x1.0/x1.5/x2.0 with torchvision's module tree."""
 
+from functools import partial
+
 import ember
 from ember import nn
 
-from ._api import Weights, WeightsEnum, _classification_transforms, _typing_hint, register_model
-from ._meta import _IMAGENET_CATEGORIES
-from ._utils import _finish_model, _prepare_weights, handle_legacy_interface
+from ._api import _imagenet_weights
+from ._utils import _define_variant
 
-__all__ = ["ShuffleNetV2", "ShuffleNet_V2_X0_5_Weights", "ShuffleNet_V2_X1_0_Weights", "ShuffleNet_V2_X1_5_Weights",
-           "ShuffleNet_V2_X2_0_Weights", "shufflenet_v2_x0_5", "shufflenet_v2_x1_0", "shufflenet_v2_x1_5",
-           "shufflenet_v2_x2_0"]
+__all__ = ["ShuffleNetV2"]       # and every variant's weights enum and builder, from the table _VARIANTS below
 
 
 def channel_shuffle(x, groups):
@@ -112,93 +111,39 @@ class ShuffleNetV2(nn.Module):
         return self._forward_impl(x)
 
 
-def _shufflenetv2(weights, enum_cls, progress, *args, **kwargs):
-    resolved = _prepare_weights(weights, enum_cls, kwargs)
-    return _finish_model(ShuffleNetV2(*args, **kwargs), resolved, progress)
-
+# ----------------------------------------------------------------------------- variants and their weights
 
 _RECIPE_OLD = "https://github.com/ericsun99/Shufflenet-v2-Pytorch"
+_RECIPE_NEW = "https://github.com/pytorch/vision/pull/5906"
 _DOCS_OLD = "These weights were trained from scratch to reproduce closely the results of the paper."
 _DOCS_NEW = "These weights were trained from scratch by using TorchVision's new training recipe."
 
-
-def _weights(file, num_params, acc1, acc5, ops, file_size, recipe=_RECIPE_OLD, docs=_DOCS_OLD, resize_size=256):
-    meta = {"min_size": (1, 1), "categories": _IMAGENET_CATEGORIES, "recipe": recipe, "num_params": num_params,
-            "_metrics": {"ImageNet-1K": {"acc@1": acc1, "acc@5": acc5}}, "_ops": ops, "_file_size": file_size,
-            "_docs": docs}
-    return Weights(url=f"https://download.pytorch.org/models/{file}",
-                   transforms=_classification_transforms(crop_size=224, resize_size=resize_size), meta=meta)
-
-
-class ShuffleNet_V2_X0_5_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _weights("shufflenetv2_x0.5-f707e7126e.pth", 1366792, 60.552, 81.746, 0.04, 5.282)
-    DEFAULT = IMAGENET1K_V1
-
-
-class ShuffleNet_V2_X1_0_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _weights("shufflenetv2_x1-5666bf0f80.pth", 2278604, 69.362, 88.316, 0.145, 8.791)
-    DEFAULT = IMAGENET1K_V1
+# builder, weights enum, docstring title, stage widths (conv1, stages 2-4, conv5), new training recipe,
+# ImageNet-1K checkpoint: file, parameters, acc@1, acc@5, GFLOPS, file size (MB)
+_VARIANTS = [
+    ("shufflenet_v2_x0_5", "ShuffleNet_V2_X0_5_Weights", "ShuffleNetV2 with 0.5x widths", [24, 48, 96, 192, 1024],
+     False, "shufflenetv2_x0.5-f707e7126e.pth", 1366792, 60.552, 81.746, 0.04, 5.282),
+    ("shufflenet_v2_x1_0", "ShuffleNet_V2_X1_0_Weights", "ShuffleNetV2 with 1.0x widths", [24, 116, 232, 464, 1024],
+     False, "shufflenetv2_x1-5666bf0f80.pth", 2278604, 69.362, 88.316, 0.145, 8.791),
+    ("shufflenet_v2_x1_5", "ShuffleNet_V2_X1_5_Weights", "ShuffleNetV2 with 1.5x widths", [24, 176, 352, 704, 1024],
+     True, "shufflenetv2_x1_5-3c479a10.pth", 3503624, 72.996, 91.086, 0.296, 13.557),
+    ("shufflenet_v2_x2_0", "ShuffleNet_V2_X2_0_Weights", "ShuffleNetV2 with 2.0x widths", [24, 244, 488, 976, 2048],
+     True, "shufflenetv2_x2_0-8be3c8ee.pth", 7393996, 76.230, 93.006, 0.583, 28.433),
+]
 
 
-class ShuffleNet_V2_X1_5_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _weights("shufflenetv2_x1_5-3c479a10.pth", 3503624, 72.996, 91.086, 0.296, 13.557,
-                             recipe="https://github.com/pytorch/vision/pull/5906", docs=_DOCS_NEW, resize_size=232)
-    DEFAULT = IMAGENET1K_V1
+def _define(name, enum_name, title, stages_out_channels, new_recipe, file, num_params, acc1, acc5, ops, file_size):
+    """Bind the weights enum and the builder of one row of ``_VARIANTS`` in this module."""
+    if new_recipe:
+        recipe, docs, resize_size = _RECIPE_NEW, _DOCS_NEW, 232
+    else:
+        recipe, docs, resize_size = _RECIPE_OLD, _DOCS_OLD, 256
+    checkpoint = _imagenet_weights(file, num_params=num_params, acc1=acc1, acc5=acc5, ops=ops, file_size=file_size,
+                                   recipe=recipe, docs=docs, resize_size=resize_size)
+    _define_variant(globals(), name, enum_name, title, {"IMAGENET1K_V1": checkpoint},
+                    partial(ShuffleNetV2, [4, 8, 4], stages_out_channels), ShuffleNetV2)
 
 
-class ShuffleNet_V2_X2_0_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _weights("shufflenetv2_x2_0-8be3c8ee.pth", 7393996, 76.230, 93.006, 0.583, 28.433,
-                             recipe="https://github.com/pytorch/vision/pull/5906", docs=_DOCS_NEW, resize_size=232)
-    DEFAULT = IMAGENET1K_V1
-
-
-@register_model()
-@handle_legacy_interface(weights=("pretrained", ShuffleNet_V2_X0_5_Weights.IMAGENET1K_V1))
-def shufflenet_v2_x0_5(*, weights: _typing_hint(ShuffleNet_V2_X0_5_Weights) = None, progress: bool = True,
-                       **kwargs) -> ShuffleNetV2:
-    """ShuffleNetV2 with 0.5x widths; ``weights`` takes ShuffleNet_V2_X0_5_Weights (or its name), a path or URL.
-
-    >>> shufflenet_v2_x0_5().fc.in_features
-    1024
-    """
-    return _shufflenetv2(weights, ShuffleNet_V2_X0_5_Weights, progress, [4, 8, 4], [24, 48, 96, 192, 1024],
-                         **kwargs)
-
-
-@register_model()
-@handle_legacy_interface(weights=("pretrained", ShuffleNet_V2_X1_0_Weights.IMAGENET1K_V1))
-def shufflenet_v2_x1_0(*, weights: _typing_hint(ShuffleNet_V2_X1_0_Weights) = None, progress: bool = True,
-                       **kwargs) -> ShuffleNetV2:
-    """ShuffleNetV2 with 1.0x widths; ``weights`` takes ShuffleNet_V2_X1_0_Weights (or its name), a path or URL.
-
-    >>> shufflenet_v2_x1_0().stage2[0].branch2[0].out_channels
-    58
-    """
-    return _shufflenetv2(weights, ShuffleNet_V2_X1_0_Weights, progress, [4, 8, 4], [24, 116, 232, 464, 1024],
-                         **kwargs)
-
-
-@register_model()
-@handle_legacy_interface(weights=("pretrained", ShuffleNet_V2_X1_5_Weights.IMAGENET1K_V1))
-def shufflenet_v2_x1_5(*, weights: _typing_hint(ShuffleNet_V2_X1_5_Weights) = None, progress: bool = True,
-                       **kwargs) -> ShuffleNetV2:
-    """ShuffleNetV2 with 1.5x widths; ``weights`` takes ShuffleNet_V2_X1_5_Weights (or its name), a path or URL.
-
-    >>> shufflenet_v2_x1_5().stage2[0].branch2[0].out_channels
-    88
-    """
-    return _shufflenetv2(weights, ShuffleNet_V2_X1_5_Weights, progress, [4, 8, 4], [24, 176, 352, 704, 1024],
-                         **kwargs)
-
-
-@register_model()
-@handle_legacy_interface(weights=("pretrained", ShuffleNet_V2_X2_0_Weights.IMAGENET1K_V1))
-def shufflenet_v2_x2_0(*, weights: _typing_hint(ShuffleNet_V2_X2_0_Weights) = None, progress: bool = True,
-                       **kwargs) -> ShuffleNetV2:
-    """ShuffleNetV2 with 2.0x widths; ``weights`` takes ShuffleNet_V2_X2_0_Weights (or its name), a path or URL.
-
-    >>> ShuffleNet_V2_X2_0_Weights.DEFAULT.meta["num_params"]
-    7393996
-    """
-    return _shufflenetv2(weights, ShuffleNet_V2_X2_0_Weights, progress, [4, 8, 4], [24, 244, 488, 976, 2048],
-                         **kwargs)
+for _row in _VARIANTS:
+    _define(*_row)
+del _row

@@ -1,13 +1,14 @@
 """SqueezeNet 1.0 and 1.1 with torchvision's module tree."""
 
+from functools import partial
+
 import ember
 from ember import nn
 
-from ._api import Weights, WeightsEnum, _classification_transforms, _typing_hint, register_model
-from ._meta import _IMAGENET_CATEGORIES
-from ._utils import _finish_model, _prepare_weights, handle_legacy_interface
+from ._api import _imagenet_weights
+from ._utils import _define_variant
 
-__all__ = ["SqueezeNet", "SqueezeNet1_0_Weights", "SqueezeNet1_1_Weights", "squeezenet1_0", "squeezenet1_1"]
+__all__ = ["SqueezeNet"]       # and each version's weights enum and builder, from the table _VARIANTS below
 
 
 class Fire(nn.Module):
@@ -76,49 +77,28 @@ class SqueezeNet(nn.Module):
         return ember.flatten(self.classifier(self.features(x)), 1)
 
 
-def _weights(file, min_size, num_params, acc1, acc5, ops, file_size):
-    meta = {"categories": _IMAGENET_CATEGORIES, "recipe": "https://github.com/pytorch/vision/pull/49#issuecomment-277560717",
-            "_docs": "These weights reproduce closely the results of the paper using a simple training recipe.",
-            "min_size": min_size, "num_params": num_params,
-            "_metrics": {"ImageNet-1K": {"acc@1": acc1, "acc@5": acc5}}, "_ops": ops, "_file_size": file_size}
-    return Weights(url=f"https://download.pytorch.org/models/{file}",
-                   transforms=_classification_transforms(crop_size=224), meta=meta)
+# ----------------------------------------------------------------------------- versions and their weights
+
+# builder, weights enum, docstring title, version, ImageNet-1K checkpoint: file, smallest input, parameters,
+# acc@1, acc@5, GFLOPS, file size (MB)
+_VARIANTS = [
+    ("squeezenet1_0", "SqueezeNet1_0_Weights", "SqueezeNet 1.0", "1_0",
+     "squeezenet1_0-b66bff10.pth", (21, 21), 1248424, 58.092, 80.420, 0.819, 4.778),
+    ("squeezenet1_1", "SqueezeNet1_1_Weights", "SqueezeNet 1.1 (2.4x less computation than 1.0, same accuracy)", "1_1",
+     "squeezenet1_1-b8a52dc0.pth", (17, 17), 1235496, 58.178, 80.624, 0.349, 4.729),
+]
 
 
-class SqueezeNet1_0_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _weights("squeezenet1_0-b66bff10.pth", (21, 21), 1248424, 58.092, 80.420, 0.819, 4.778)
-    DEFAULT = IMAGENET1K_V1
+def _define(name, enum_name, title, version, file, min_size, num_params, acc1, acc5, ops, file_size):
+    """Bind the weights enum and the builder of one row of ``_VARIANTS`` in this module."""
+    checkpoint = _imagenet_weights(
+        file, num_params=num_params, acc1=acc1, acc5=acc5, ops=ops, file_size=file_size, min_size=min_size,
+        recipe="https://github.com/pytorch/vision/pull/49#issuecomment-277560717",
+        docs="These weights reproduce closely the results of the paper using a simple training recipe.")
+    _define_variant(globals(), name, enum_name, title, {"IMAGENET1K_V1": checkpoint}, partial(SqueezeNet, version),
+                    SqueezeNet)
 
 
-class SqueezeNet1_1_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _weights("squeezenet1_1-b8a52dc0.pth", (17, 17), 1235496, 58.178, 80.624, 0.349, 4.729)
-    DEFAULT = IMAGENET1K_V1
-
-
-def _squeezenet(version, weights, enum_cls, progress, **kwargs):
-    resolved = _prepare_weights(weights, enum_cls, kwargs)
-    return _finish_model(SqueezeNet(version, **kwargs), resolved, progress)
-
-
-@register_model()
-@handle_legacy_interface(weights=("pretrained", SqueezeNet1_0_Weights.IMAGENET1K_V1))
-def squeezenet1_0(*, weights: _typing_hint(SqueezeNet1_0_Weights) = None, progress: bool = True,
-                  **kwargs) -> SqueezeNet:
-    """SqueezeNet 1.0; ``weights`` takes SqueezeNet1_0_Weights (or its name), a checkpoint path or URL.
-
-    >>> squeezenet1_0().features[0].kernel_size
-    (7, 7)
-    """
-    return _squeezenet("1_0", weights, SqueezeNet1_0_Weights, progress, **kwargs)
-
-
-@register_model()
-@handle_legacy_interface(weights=("pretrained", SqueezeNet1_1_Weights.IMAGENET1K_V1))
-def squeezenet1_1(*, weights: _typing_hint(SqueezeNet1_1_Weights) = None, progress: bool = True,
-                  **kwargs) -> SqueezeNet:
-    """SqueezeNet 1.1 (2.4x less computation than 1.0, same accuracy); ``weights`` as for squeezenet1_0.
-
-    >>> squeezenet1_1().features[0].kernel_size
-    (3, 3)
-    """
-    return _squeezenet("1_1", weights, SqueezeNet1_1_Weights, progress, **kwargs)
+for _row in _VARIANTS:
+    _define(*_row)
+del _row

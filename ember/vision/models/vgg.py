@@ -1,15 +1,14 @@
 """VGG-11/13/16/19, with and without batch norm, with torchvision's module tree."""
 
+from functools import partial
+
 import ember
 from ember import nn
 
-from ._api import Weights, WeightsEnum, _classification_transforms, _typing_hint, register_model
-from ._meta import _IMAGENET_CATEGORIES
-from ._utils import _finish_model, _prepare_weights, handle_legacy_interface
+from ._api import Weights, _classification_transforms, _imagenet_weights
+from ._utils import _define_variant
 
-__all__ = ["VGG", "VGG11_Weights", "VGG11_BN_Weights", "VGG13_Weights", "VGG13_BN_Weights", "VGG16_Weights",
-           "VGG16_BN_Weights", "VGG19_Weights", "VGG19_BN_Weights", "vgg11", "vgg11_bn", "vgg13", "vgg13_bn",
-           "vgg16", "vgg16_bn", "vgg19", "vgg19_bn"]
+__all__ = ["VGG"]       # and every variant's weights enum and builder, from the table _VARIANTS below
 
 
 class VGG(nn.Module):
@@ -78,165 +77,63 @@ cfgs = {
 }
 
 
-def _vgg(cfg, batch_norm, weights, enum_cls, progress, **kwargs):
-    resolved = _prepare_weights(weights, enum_cls, kwargs)
-    if resolved is not None:
-        kwargs["init_weights"] = False          # the checkpoint overwrites every parameter
-    model = VGG(make_layers(cfgs[cfg], batch_norm=batch_norm), **kwargs)
-    return _finish_model(model, resolved, progress)
+def _vgg(cfg, batch_norm, **kwargs):
+    return VGG(make_layers(cfgs[cfg], batch_norm=batch_norm), **kwargs)
 
 
-# ----------------------------------------------------------------------------- weights
+# ----------------------------------------------------------------------------- variants and their weights
 
 _RECIPE = "https://github.com/pytorch/vision/tree/main/references/classification#alexnet-and-vgg"
 _DOCS = "These weights were trained from scratch by using a simplified training recipe."
 
+# VGG16_Weights' second member: ported from amdegroot's SSD, it expects unnormalised 0-255 inputs and has no
+# classifier to speak of.
+_VGG16_FEATURES = Weights(
+    url="https://download.pytorch.org/models/vgg16_features-amdegroot-88682ab5.pth",
+    transforms=_classification_transforms(crop_size=224, mean=(0.48235, 0.45882, 0.40784),
+                                          std=(1.0 / 255.0, 1.0 / 255.0, 1.0 / 255.0)),
+    meta={"min_size": (32, 32), "categories": None, "recipe": "https://github.com/amdegroot/ssd.pytorch#training-ssd",
+          "num_params": 138357544, "_metrics": {"ImageNet-1K": {"acc@1": float("nan"), "acc@5": float("nan")}},
+          "_ops": 15.47, "_file_size": 527.802,
+          "_docs": "These weights can't be used for classification because they are missing values in the "
+                   "`classifier` module. Only the `features` module has valid values and can be used for "
+                   "feature extraction. The weights were trained using the original input standardization "
+                   "method as described in the paper."})
 
-def _weights(file, num_params, acc1, acc5, ops, file_size):
-    meta = {"min_size": (32, 32), "categories": _IMAGENET_CATEGORIES, "recipe": _RECIPE, "num_params": num_params,
-            "_metrics": {"ImageNet-1K": {"acc@1": acc1, "acc@5": acc5}}, "_ops": ops, "_file_size": file_size,
-            "_docs": _DOCS}
-    return Weights(url=f"https://download.pytorch.org/models/{file}",
-                   transforms=_classification_transforms(crop_size=224), meta=meta)
-
-
-class VGG11_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _weights("vgg11-8a719046.pth", 132863336, 69.020, 88.628, 7.609, 506.84)
-    DEFAULT = IMAGENET1K_V1
-
-
-class VGG11_BN_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _weights("vgg11_bn-6002323d.pth", 132868840, 70.370, 89.810, 7.609, 506.881)
-    DEFAULT = IMAGENET1K_V1
-
-
-class VGG13_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _weights("vgg13-19584684.pth", 133047848, 69.928, 89.246, 11.308, 507.545)
-    DEFAULT = IMAGENET1K_V1
-
-
-class VGG13_BN_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _weights("vgg13_bn-abd245e5.pth", 133053736, 71.586, 90.374, 11.308, 507.59)
-    DEFAULT = IMAGENET1K_V1
-
-
-class VGG16_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _weights("vgg16-397923af.pth", 138357544, 71.592, 90.382, 15.47, 527.796)
-    # Ported from amdegroot's SSD; expects unnormalised 0-255 inputs and has no classifier to speak of.
-    IMAGENET1K_FEATURES = Weights(
-        url="https://download.pytorch.org/models/vgg16_features-amdegroot-88682ab5.pth",
-        transforms=_classification_transforms(crop_size=224, mean=(0.48235, 0.45882, 0.40784),
-                                              std=(1.0 / 255.0, 1.0 / 255.0, 1.0 / 255.0)),
-        meta={"min_size": (32, 32), "categories": None, "recipe": "https://github.com/amdegroot/ssd.pytorch#training-ssd",
-              "num_params": 138357544, "_metrics": {"ImageNet-1K": {"acc@1": float("nan"), "acc@5": float("nan")}},
-              "_ops": 15.47, "_file_size": 527.802,
-              "_docs": "These weights can't be used for classification because they are missing values in the "
-                       "`classifier` module. Only the `features` module has valid values and can be used for "
-                       "feature extraction. The weights were trained using the original input standardization "
-                       "method as described in the paper."})
-    DEFAULT = IMAGENET1K_V1
+# builder, weights enum, docstring title, configuration (cfgs), batch norm,
+# ImageNet-1K checkpoint: file, parameters, acc@1, acc@5, GFLOPS, file size (MB)
+_VARIANTS = [
+    ("vgg11", "VGG11_Weights", 'VGG-11 (configuration "A")', "A", False,
+     "vgg11-8a719046.pth", 132863336, 69.020, 88.628, 7.609, 506.84),
+    ("vgg11_bn", "VGG11_BN_Weights", "VGG-11 with batch norm", "A", True,
+     "vgg11_bn-6002323d.pth", 132868840, 70.370, 89.810, 7.609, 506.881),
+    ("vgg13", "VGG13_Weights", 'VGG-13 (configuration "B")', "B", False,
+     "vgg13-19584684.pth", 133047848, 69.928, 89.246, 11.308, 507.545),
+    ("vgg13_bn", "VGG13_BN_Weights", "VGG-13 with batch norm", "B", True,
+     "vgg13_bn-abd245e5.pth", 133053736, 71.586, 90.374, 11.308, 507.59),
+    ("vgg16", "VGG16_Weights", 'VGG-16 (configuration "D")', "D", False,
+     "vgg16-397923af.pth", 138357544, 71.592, 90.382, 15.47, 527.796),
+    ("vgg16_bn", "VGG16_BN_Weights", "VGG-16 with batch norm", "D", True,
+     "vgg16_bn-6c64b313.pth", 138365992, 73.360, 91.516, 15.47, 527.866),
+    ("vgg19", "VGG19_Weights", 'VGG-19 (configuration "E")', "E", False,
+     "vgg19-dcbb9e9d.pth", 143667240, 72.376, 90.876, 19.632, 548.051),
+    ("vgg19_bn", "VGG19_BN_Weights", "VGG-19 with batch norm", "E", True,
+     "vgg19_bn-c79401a0.pth", 143678248, 74.218, 91.842, 19.632, 548.143),
+]
 
 
-class VGG16_BN_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _weights("vgg16_bn-6c64b313.pth", 138365992, 73.360, 91.516, 15.47, 527.866)
-    DEFAULT = IMAGENET1K_V1
+def _define(name, enum_name, title, cfg, batch_norm, file, num_params, acc1, acc5, ops, file_size):
+    """Bind the weights enum and the builder of one row of ``_VARIANTS`` in this module."""
+    checkpoints = {"IMAGENET1K_V1": _imagenet_weights(file, num_params=num_params, acc1=acc1, acc5=acc5, ops=ops,
+                                                      file_size=file_size, recipe=_RECIPE, docs=_DOCS,
+                                                      min_size=(32, 32))}
+    if name == "vgg16":
+        checkpoints["IMAGENET1K_FEATURES"] = _VGG16_FEATURES
+    # A checkpoint overwrites every parameter, so the random init is skipped when one is loaded.
+    _define_variant(globals(), name, enum_name, title, checkpoints, partial(_vgg, cfg, batch_norm), VGG,
+                    when_loading={"init_weights": False})
 
 
-class VGG19_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _weights("vgg19-dcbb9e9d.pth", 143667240, 72.376, 90.876, 19.632, 548.051)
-    DEFAULT = IMAGENET1K_V1
-
-
-class VGG19_BN_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _weights("vgg19_bn-c79401a0.pth", 143678248, 74.218, 91.842, 19.632, 548.143)
-    DEFAULT = IMAGENET1K_V1
-
-
-# ----------------------------------------------------------------------------- builders
-
-@register_model()
-@handle_legacy_interface(weights=("pretrained", VGG11_Weights.IMAGENET1K_V1))
-def vgg11(*, weights: _typing_hint(VGG11_Weights) = None, progress: bool = True, **kwargs) -> VGG:
-    """VGG-11 (configuration "A"); ``weights`` takes VGG11_Weights (or its name), a checkpoint path or URL.
-
-    >>> len(make_layers(cfgs["A"]))
-    21
-    """
-    return _vgg("A", False, weights, VGG11_Weights, progress, **kwargs)
-
-
-@register_model()
-@handle_legacy_interface(weights=("pretrained", VGG11_BN_Weights.IMAGENET1K_V1))
-def vgg11_bn(*, weights: _typing_hint(VGG11_BN_Weights) = None, progress: bool = True, **kwargs) -> VGG:
-    """VGG-11 with batch norm; ``weights`` takes VGG11_BN_Weights (or its name), a checkpoint path or URL.
-
-    >>> len(make_layers(cfgs["A"], batch_norm=True))
-    29
-    """
-    return _vgg("A", True, weights, VGG11_BN_Weights, progress, **kwargs)
-
-
-@register_model()
-@handle_legacy_interface(weights=("pretrained", VGG13_Weights.IMAGENET1K_V1))
-def vgg13(*, weights: _typing_hint(VGG13_Weights) = None, progress: bool = True, **kwargs) -> VGG:
-    """VGG-13 (configuration "B"); ``weights`` takes VGG13_Weights (or its name), a checkpoint path or URL.
-
-    >>> VGG13_Weights.DEFAULT.meta["num_params"]
-    133047848
-    """
-    return _vgg("B", False, weights, VGG13_Weights, progress, **kwargs)
-
-
-@register_model()
-@handle_legacy_interface(weights=("pretrained", VGG13_BN_Weights.IMAGENET1K_V1))
-def vgg13_bn(*, weights: _typing_hint(VGG13_BN_Weights) = None, progress: bool = True, **kwargs) -> VGG:
-    """VGG-13 with batch norm; ``weights`` takes VGG13_BN_Weights (or its name), a checkpoint path or URL.
-
-    >>> VGG13_BN_Weights.DEFAULT.meta["num_params"]
-    133053736
-    """
-    return _vgg("B", True, weights, VGG13_BN_Weights, progress, **kwargs)
-
-
-@register_model()
-@handle_legacy_interface(weights=("pretrained", VGG16_Weights.IMAGENET1K_V1))
-def vgg16(*, weights: _typing_hint(VGG16_Weights) = None, progress: bool = True, **kwargs) -> VGG:
-    """VGG-16 (configuration "D"); ``weights`` takes VGG16_Weights (or its name), a checkpoint path or URL.
-
-    >>> VGG16_Weights.IMAGENET1K_FEATURES.meta["categories"] is None
-    True
-    """
-    return _vgg("D", False, weights, VGG16_Weights, progress, **kwargs)
-
-
-@register_model()
-@handle_legacy_interface(weights=("pretrained", VGG16_BN_Weights.IMAGENET1K_V1))
-def vgg16_bn(*, weights: _typing_hint(VGG16_BN_Weights) = None, progress: bool = True, **kwargs) -> VGG:
-    """VGG-16 with batch norm; ``weights`` takes VGG16_BN_Weights (or its name), a checkpoint path or URL.
-
-    >>> VGG16_BN_Weights.DEFAULT.meta["num_params"]
-    138365992
-    """
-    return _vgg("D", True, weights, VGG16_BN_Weights, progress, **kwargs)
-
-
-@register_model()
-@handle_legacy_interface(weights=("pretrained", VGG19_Weights.IMAGENET1K_V1))
-def vgg19(*, weights: _typing_hint(VGG19_Weights) = None, progress: bool = True, **kwargs) -> VGG:
-    """VGG-19 (configuration "E"); ``weights`` takes VGG19_Weights (or its name), a checkpoint path or URL.
-
-    >>> VGG19_Weights.DEFAULT.meta["num_params"]
-    143667240
-    """
-    return _vgg("E", False, weights, VGG19_Weights, progress, **kwargs)
-
-
-@register_model()
-@handle_legacy_interface(weights=("pretrained", VGG19_BN_Weights.IMAGENET1K_V1))
-def vgg19_bn(*, weights: _typing_hint(VGG19_BN_Weights) = None, progress: bool = True, **kwargs) -> VGG:
-    """VGG-19 with batch norm; ``weights`` takes VGG19_BN_Weights (or its name), a checkpoint path or URL.
-
-    >>> VGG19_BN_Weights.DEFAULT.meta["num_params"]
-    143678248
-    """
-    return _vgg("E", True, weights, VGG19_BN_Weights, progress, **kwargs)
+for _row in _VARIANTS:
+    _define(*_row)
+del _row

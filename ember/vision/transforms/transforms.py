@@ -918,7 +918,10 @@ class GaussianBlur(nn.Module):
 
 # ----------------------------------------------------------------------------- random tone curves
 class _RandomOp(nn.Module):
-    """Apply ``_apply(img)`` with probability ``p``."""
+    """Apply ``_apply(img)`` with probability ``p``; ``_setting`` names the attribute holding the op's one
+    argument, if it has one, which repr shows before ``p`` (as torchvision's do)."""
+
+    _setting = None
 
     def __init__(self, p=0.5):
         super().__init__()
@@ -928,7 +931,9 @@ class _RandomOp(nn.Module):
         return self._apply(img) if _coin(self.p) else img
 
     def __repr__(self):
-        return f"{self.__class__.__name__}(p={self.p})"
+        if self._setting is None:
+            return f"{self.__class__.__name__}(p={self.p})"
+        return f"{self.__class__.__name__}({self._setting}={getattr(self, self._setting)},p={self.p})"
 
 
 class RandomInvert(_RandomOp):
@@ -949,15 +954,14 @@ class RandomPosterize(_RandomOp):
     192
     """
 
+    _setting = "bits"
+
     def __init__(self, bits, p=0.5):
         super().__init__(p)
         self.bits = bits
 
     def _apply(self, img):
         return F.posterize(img, self.bits)
-
-    def __repr__(self):
-        return f"{self.__class__.__name__}(bits={self.bits},p={self.p})"
 
 
 class RandomSolarize(_RandomOp):
@@ -967,15 +971,14 @@ class RandomSolarize(_RandomOp):
     0.25
     """
 
+    _setting = "threshold"
+
     def __init__(self, threshold, p=0.5):
         super().__init__(p)
         self.threshold = threshold
 
     def _apply(self, img):
         return F.solarize(img, self.threshold)
-
-    def __repr__(self):
-        return f"{self.__class__.__name__}(threshold={self.threshold},p={self.p})"
 
 
 class RandomAdjustSharpness(_RandomOp):
@@ -985,15 +988,14 @@ class RandomAdjustSharpness(_RandomOp):
     tensor(48.)
     """
 
+    _setting = "sharpness_factor"
+
     def __init__(self, sharpness_factor, p=0.5):
         super().__init__(p)
         self.sharpness_factor = sharpness_factor
 
     def _apply(self, img):
         return F.adjust_sharpness(img, self.sharpness_factor)
-
-    def __repr__(self):
-        return f"{self.__class__.__name__}(sharpness_factor={self.sharpness_factor},p={self.p})"
 
 
 class RandomAutocontrast(_RandomOp):

@@ -6,7 +6,7 @@ from collections import OrderedDict
 from ember import nn
 from ember.nn import functional as F
 
-from .._api import WeightsEnum, _fetch_state_dict, _resolve_weights
+from .._api import _DOWNLOADS, Weights, WeightsEnum, _fetch_state_dict, _resolve_weights
 from .._utils import _ovewrite_value_param
 
 __all__ = []
@@ -51,16 +51,36 @@ def _semantic_segmentation_preset(**options):
     return _presets.SemanticSegmentation(**options)
 
 
-def _segmentation_weights_meta(num_params, recipe, miou, pixel_acc, ops, file_size):
-    """The meta dict of torchvision's COCO-with-VOC-labels segmentation weights."""
-    return {"categories": _VOC_CATEGORIES, "min_size": (1, 1), "num_params": num_params, "recipe": recipe,
+_SEGMENTATION_TRANSFORMS = functools.partial(_semantic_segmentation_preset, resize_size=520)
+_RECIPES = "https://github.com/pytorch/vision/tree/main/references/segmentation"
+
+
+def _segmentation_weights(file, recipe, num_params, miou, pixel_acc, ops, file_size):
+    """One of torchvision's COCO-with-VOC-labels segmentation checkpoints: download URL, eval preset and meta.
+
+    ``recipe`` names the section of torchvision's segmentation references that trained it.
+
+    >>> _segmentation_weights("m-0123abcd.pth", "fcn_resnet50", 10, 60.0, 90.0, 1.0, 1.0).meta["recipe"]
+    'https://github.com/pytorch/vision/tree/main/references/segmentation#fcn_resnet50'
+    """
+    meta = {"categories": _VOC_CATEGORIES, "min_size": (1, 1), "num_params": num_params,
+            "recipe": f"{_RECIPES}#{recipe}",
             "_metrics": {"COCO-val2017-VOC-labels": {"miou": miou, "pixel_acc": pixel_acc}}, "_ops": ops,
             "_file_size": file_size,
             "_docs": "These weights were trained on a subset of COCO, using only the 20 categories that are present "
                      "in the Pascal VOC dataset."}
+    return Weights(url=_DOWNLOADS + file, transforms=_SEGMENTATION_TRANSFORMS, meta=meta)
 
 
-_SEGMENTATION_TRANSFORMS = functools.partial(_semantic_segmentation_preset, resize_size=520)
+def _conv_bn_relu(in_channels, out_channels, kernel_size, **conv_options):
+    """A bias-free convolution, batch norm and ReLU: the unit the FCN and DeepLabV3 heads are made of.
+
+    >>> [type(m).__name__ for m in _conv_bn_relu(8, 4, 3, padding=1)]
+    ['Conv2d', 'BatchNorm2d', 'ReLU']
+    """
+    return [nn.Conv2d(in_channels, out_channels, kernel_size, bias=False, **conv_options),
+            nn.BatchNorm2d(out_channels),
+            nn.ReLU()]
 
 
 def _build_segmentation_model(weights, enum_cls, make, progress, num_classes, aux_loss, weights_backbone,

@@ -8,23 +8,16 @@ import ember
 from ember import nn
 from ember.nn import functional as F
 
-from .._api import Weights, WeightsEnum, _typing_hint, register_model
+from .._api import WeightsEnum, _typing_hint, register_model
 from .._utils import IntermediateLayerGetter, handle_legacy_interface
 from ..mobilenetv3 import MobileNet_V3_Large_Weights, mobilenet_v3_large
 from ..resnet import ResNet50_Weights, ResNet101_Weights, resnet50, resnet101
-from ._utils import (
-    _SEGMENTATION_TRANSFORMS,
-    _build_segmentation_model,
-    _segmentation_weights_meta,
-    _SimpleSegmentationModel,
-)
-from .fcn import FCNHead
+from ._utils import _build_segmentation_model, _conv_bn_relu, _segmentation_weights, _SimpleSegmentationModel
+from .fcn import FCNHead, _dilated_resnet_model
 
 __all__ = ["DeepLabV3", "DeepLabV3_ResNet50_Weights", "DeepLabV3_ResNet101_Weights",
            "DeepLabV3_MobileNet_V3_Large_Weights", "deeplabv3_mobilenet_v3_large", "deeplabv3_resnet50",
            "deeplabv3_resnet101"]
-
-_RECIPES = "https://github.com/pytorch/vision/tree/main/references/segmentation"
 
 
 class DeepLabV3(_SimpleSegmentationModel):
@@ -41,36 +34,23 @@ class DeepLabHead(nn.Sequential):
     """ASPP, a 3x3 conv + batch norm + ReLU, then a 1x1 conv to the class logits."""
 
     def __init__(self, in_channels, num_classes, atrous_rates=(12, 24, 36)):
-        super().__init__(
-            ASPP(in_channels, atrous_rates),
-            nn.Conv2d(256, 256, 3, padding=1, bias=False),
-            nn.BatchNorm2d(256),
-            nn.ReLU(),
-            nn.Conv2d(256, num_classes, 1),
-        )
+        super().__init__(ASPP(in_channels, atrous_rates),
+                         *_conv_bn_relu(256, 256, 3, padding=1),
+                         nn.Conv2d(256, num_classes, 1))
 
 
 class ASPPConv(nn.Sequential):
     """One dilated 3x3 branch of ASPP (conv, batch norm, ReLU)."""
 
     def __init__(self, in_channels, out_channels, dilation):
-        super().__init__(
-            nn.Conv2d(in_channels, out_channels, 3, padding=dilation, dilation=dilation, bias=False),
-            nn.BatchNorm2d(out_channels),
-            nn.ReLU(),
-        )
+        super().__init__(*_conv_bn_relu(in_channels, out_channels, 3, padding=dilation, dilation=dilation))
 
 
 class ASPPPooling(nn.Sequential):
     """ASPP's image-level branch: global average pool, 1x1 conv, batch norm, ReLU, resized back to the map."""
 
     def __init__(self, in_channels, out_channels):
-        super().__init__(
-            nn.AdaptiveAvgPool2d(1),
-            nn.Conv2d(in_channels, out_channels, 1, bias=False),
-            nn.BatchNorm2d(out_channels),
-            nn.ReLU(),
-        )
+        super().__init__(nn.AdaptiveAvgPool2d(1), *_conv_bn_relu(in_channels, out_channels, 1))
 
     def forward(self, x):
         size = x.shape[-2:]
@@ -88,54 +68,33 @@ class ASPP(nn.Module):
 
     def __init__(self, in_channels, atrous_rates, out_channels=256):
         super().__init__()
-        branches = [nn.Sequential(nn.Conv2d(in_channels, out_channels, 1, bias=False), nn.BatchNorm2d(out_channels),
-                                  nn.ReLU())]
+        branches = [nn.Sequential(*_conv_bn_relu(in_channels, out_channels, 1))]
         branches += [ASPPConv(in_channels, out_channels, rate) for rate in tuple(atrous_rates)]
         branches.append(ASPPPooling(in_channels, out_channels))
         self.convs = nn.ModuleList(branches)
-        self.project = nn.Sequential(
-            nn.Conv2d(len(self.convs) * out_channels, out_channels, 1, bias=False),
-            nn.BatchNorm2d(out_channels),
-            nn.ReLU(),
-            nn.Dropout(0.5),
-        )
+        self.project = nn.Sequential(*_conv_bn_relu(len(self.convs) * out_channels, out_channels, 1), nn.Dropout(0.5))
 
     def forward(self, x):
         return self.project(ember.cat([branch(x) for branch in self.convs], dim=1))
 
 
-def _weights(file, num_params, recipe, miou, pixel_acc, ops, file_size):
-    return Weights(url=f"https://download.pytorch.org/models/{file}", transforms=_SEGMENTATION_TRANSFORMS,
-                   meta=_segmentation_weights_meta(num_params, f"{_RECIPES}#{recipe}", miou, pixel_acc, ops,
-                                                   file_size))
-
-
 class DeepLabV3_ResNet50_Weights(WeightsEnum):
-    COCO_WITH_VOC_LABELS_V1 = _weights("deeplabv3_resnet50_coco-cd0a2569.pth", 42004074, "deeplabv3_resnet50",
-                                       66.4, 92.4, 178.722, 160.515)
+    COCO_WITH_VOC_LABELS_V1 = _segmentation_weights("deeplabv3_resnet50_coco-cd0a2569.pth", "deeplabv3_resnet50",
+                                                    42004074, 66.4, 92.4, 178.722, 160.515)
     DEFAULT = COCO_WITH_VOC_LABELS_V1
 
 
 class DeepLabV3_ResNet101_Weights(WeightsEnum):
-    COCO_WITH_VOC_LABELS_V1 = _weights("deeplabv3_resnet101_coco-586e9e4e.pth", 60996202, "fcn_resnet101",
-                                       67.4, 92.4, 258.743, 233.217)
+    COCO_WITH_VOC_LABELS_V1 = _segmentation_weights("deeplabv3_resnet101_coco-586e9e4e.pth", "fcn_resnet101",
+                                                    60996202, 67.4, 92.4, 258.743, 233.217)
     DEFAULT = COCO_WITH_VOC_LABELS_V1
 
 
 class DeepLabV3_MobileNet_V3_Large_Weights(WeightsEnum):
-    COCO_WITH_VOC_LABELS_V1 = _weights("deeplabv3_mobilenet_v3_large-fc3c493d.pth", 11029328,
-                                       "deeplabv3_mobilenet_v3_large", 60.3, 91.2, 10.452, 42.301)
+    COCO_WITH_VOC_LABELS_V1 = _segmentation_weights("deeplabv3_mobilenet_v3_large-fc3c493d.pth",
+                                                    "deeplabv3_mobilenet_v3_large", 11029328, 60.3, 91.2, 10.452,
+                                                    42.301)
     DEFAULT = COCO_WITH_VOC_LABELS_V1
-
-
-def _deeplabv3_resnet(backbone, num_classes, aux):
-    """Wrap a dilated ResNet: layer4 feeds the ASPP head, layer3 the aux FCN head."""
-    return_layers = {"layer4": "out"}
-    if aux:
-        return_layers["layer3"] = "aux"
-    backbone = IntermediateLayerGetter(backbone, return_layers=return_layers)
-    aux_classifier = FCNHead(1024, num_classes) if aux else None
-    return DeepLabV3(backbone, DeepLabHead(2048, num_classes), aux_classifier)
 
 
 def _mobilenet_stage_ends(features):
@@ -158,13 +117,6 @@ def _deeplabv3_mobilenetv3(backbone, num_classes, aux):
     return DeepLabV3(features, DeepLabHead(out_channels, num_classes), aux_classifier)
 
 
-def _dilated_resnet(resnet_builder):
-    def make(weights_backbone, num_classes, aux):
-        backbone = resnet_builder(weights=weights_backbone, replace_stride_with_dilation=[False, True, True])
-        return _deeplabv3_resnet(backbone, num_classes, aux)
-    return make
-
-
 def _make_mobilenet(weights_backbone, num_classes, aux):
     return _deeplabv3_mobilenetv3(mobilenet_v3_large(weights=weights_backbone, dilated=True), num_classes, aux)
 
@@ -183,8 +135,9 @@ def deeplabv3_resnet50(*, weights: _typing_hint(DeepLabV3_ResNet50_Weights) = No
     >>> deeplabv3_resnet50(weights_backbone=None).classifier[0].convs[1][0].dilation
     (12, 12)
     """
-    return _build_segmentation_model(weights, DeepLabV3_ResNet50_Weights, _dilated_resnet(resnet50), progress,
-                                     num_classes, aux_loss, weights_backbone, "classifier.4.weight")
+    make = _dilated_resnet_model(DeepLabV3, DeepLabHead, resnet50)
+    return _build_segmentation_model(weights, DeepLabV3_ResNet50_Weights, make, progress, num_classes, aux_loss,
+                                     weights_backbone, "classifier.4.weight")
 
 
 @register_model()
@@ -199,8 +152,9 @@ def deeplabv3_resnet101(*, weights: _typing_hint(DeepLabV3_ResNet101_Weights) = 
     >>> len(deeplabv3_resnet101(weights_backbone=None).backbone.layer3)
     23
     """
-    return _build_segmentation_model(weights, DeepLabV3_ResNet101_Weights, _dilated_resnet(resnet101), progress,
-                                     num_classes, aux_loss, weights_backbone, "classifier.4.weight")
+    make = _dilated_resnet_model(DeepLabV3, DeepLabHead, resnet101)
+    return _build_segmentation_model(weights, DeepLabV3_ResNet101_Weights, make, progress, num_classes, aux_loss,
+                                     weights_backbone, "classifier.4.weight")
 
 
 @register_model()

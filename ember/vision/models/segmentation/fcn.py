@@ -2,19 +2,12 @@
 
 from ember import nn
 
-from .._api import Weights, WeightsEnum, _typing_hint, register_model
+from .._api import WeightsEnum, _typing_hint, register_model
 from .._utils import IntermediateLayerGetter, handle_legacy_interface
 from ..resnet import ResNet50_Weights, ResNet101_Weights, resnet50, resnet101
-from ._utils import (
-    _SEGMENTATION_TRANSFORMS,
-    _build_segmentation_model,
-    _segmentation_weights_meta,
-    _SimpleSegmentationModel,
-)
+from ._utils import _build_segmentation_model, _conv_bn_relu, _segmentation_weights, _SimpleSegmentationModel
 
 __all__ = ["FCN", "FCN_ResNet50_Weights", "FCN_ResNet101_Weights", "fcn_resnet50", "fcn_resnet101"]
-
-_RECIPES = "https://github.com/pytorch/vision/tree/main/references/segmentation"
 
 
 class FCN(_SimpleSegmentationModel):
@@ -32,49 +25,36 @@ class FCNHead(nn.Sequential):
 
     def __init__(self, in_channels, channels):
         inter_channels = in_channels // 4
-        super().__init__(
-            nn.Conv2d(in_channels, inter_channels, 3, padding=1, bias=False),
-            nn.BatchNorm2d(inter_channels),
-            nn.ReLU(),
-            nn.Dropout(0.1),
-            nn.Conv2d(inter_channels, channels, 1),
-        )
+        super().__init__(*_conv_bn_relu(in_channels, inter_channels, 3, padding=1),
+                         nn.Dropout(0.1),
+                         nn.Conv2d(inter_channels, channels, 1))
 
 
 class FCN_ResNet50_Weights(WeightsEnum):
-    COCO_WITH_VOC_LABELS_V1 = Weights(
-        url="https://download.pytorch.org/models/fcn_resnet50_coco-1167a1af.pth",
-        transforms=_SEGMENTATION_TRANSFORMS,
-        meta=_segmentation_weights_meta(35322218, f"{_RECIPES}#fcn_resnet50", 60.5, 91.4, 152.717, 135.009),
-    )
+    COCO_WITH_VOC_LABELS_V1 = _segmentation_weights("fcn_resnet50_coco-1167a1af.pth", "fcn_resnet50", 35322218,
+                                                    60.5, 91.4, 152.717, 135.009)
     DEFAULT = COCO_WITH_VOC_LABELS_V1
 
 
 class FCN_ResNet101_Weights(WeightsEnum):
-    COCO_WITH_VOC_LABELS_V1 = Weights(
-        url="https://download.pytorch.org/models/fcn_resnet101_coco-7ecb50ca.pth",
-        transforms=_SEGMENTATION_TRANSFORMS,
-        meta=_segmentation_weights_meta(54314346, f"{_RECIPES}#deeplabv3_resnet101", 63.7, 91.9, 232.738,
-                                        207.711),
-    )
+    COCO_WITH_VOC_LABELS_V1 = _segmentation_weights("fcn_resnet101_coco-7ecb50ca.pth", "deeplabv3_resnet101",
+                                                    54314346, 63.7, 91.9, 232.738, 207.711)
     DEFAULT = COCO_WITH_VOC_LABELS_V1
 
 
-def _fcn_resnet(backbone, num_classes, aux):
-    """Wrap a dilated ResNet: layer4 feeds the classifier, layer3 the aux classifier."""
-    return_layers = {"layer4": "out"}
-    if aux:
-        return_layers["layer3"] = "aux"
-    backbone = IntermediateLayerGetter(backbone, return_layers=return_layers)
-    aux_classifier = FCNHead(1024, num_classes) if aux else None
-    return FCN(backbone, FCNHead(2048, num_classes), aux_classifier)
+def _dilated_resnet_model(model_cls, head_cls, resnet_builder):
+    """``make(weights_backbone, num_classes, aux)`` building ``model_cls`` (FCN or DeepLabV3) on a ResNet whose
+    layer3 and layer4 trade their stride for dilation: layer4 feeds ``head_cls``, layer3 the aux FCNHead."""
 
-
-def _dilated(resnet_builder):
-    """``make(weights_backbone, num_classes, aux)`` for a ResNet whose layer3 and layer4 use dilation."""
     def make(weights_backbone, num_classes, aux):
         backbone = resnet_builder(weights=weights_backbone, replace_stride_with_dilation=[False, True, True])
-        return _fcn_resnet(backbone, num_classes, aux)
+        return_layers = {"layer4": "out"}
+        if aux:
+            return_layers["layer3"] = "aux"
+        backbone = IntermediateLayerGetter(backbone, return_layers=return_layers)
+        aux_classifier = FCNHead(1024, num_classes) if aux else None
+        return model_cls(backbone, head_cls(2048, num_classes), aux_classifier)
+
     return make
 
 
@@ -91,8 +71,9 @@ def fcn_resnet50(*, weights: _typing_hint(FCN_ResNet50_Weights) = None, progress
     >>> fcn_resnet50(weights_backbone=None, aux_loss=True).aux_classifier[4].out_channels
     21
     """
-    return _build_segmentation_model(weights, FCN_ResNet50_Weights, _dilated(resnet50), progress, num_classes,
-                                     aux_loss, weights_backbone, "classifier.4.weight")
+    make = _dilated_resnet_model(FCN, FCNHead, resnet50)
+    return _build_segmentation_model(weights, FCN_ResNet50_Weights, make, progress, num_classes, aux_loss,
+                                     weights_backbone, "classifier.4.weight")
 
 
 @register_model()
@@ -107,5 +88,6 @@ def fcn_resnet101(*, weights: _typing_hint(FCN_ResNet101_Weights) = None, progre
     >>> len(fcn_resnet101(weights_backbone=None).backbone.layer3)
     23
     """
-    return _build_segmentation_model(weights, FCN_ResNet101_Weights, _dilated(resnet101), progress, num_classes,
-                                     aux_loss, weights_backbone, "classifier.4.weight")
+    make = _dilated_resnet_model(FCN, FCNHead, resnet101)
+    return _build_segmentation_model(weights, FCN_ResNet101_Weights, make, progress, num_classes, aux_loss,
+                                     weights_backbone, "classifier.4.weight")

@@ -5,10 +5,10 @@ from collections import OrderedDict
 from ember import nn
 from ember.nn import functional as F
 
-from .._api import Weights, WeightsEnum, _typing_hint, register_model
+from .._api import WeightsEnum, _typing_hint, register_model
 from .._utils import IntermediateLayerGetter, handle_legacy_interface
 from ..mobilenetv3 import MobileNet_V3_Large_Weights, mobilenet_v3_large
-from ._utils import _SEGMENTATION_TRANSFORMS, _build_segmentation_model, _segmentation_weights_meta
+from ._utils import _build_segmentation_model, _segmentation_weights
 from .deeplabv3 import _mobilenet_stage_ends
 
 __all__ = ["LRASPP", "LRASPP_MobileNet_V3_Large_Weights", "lraspp_mobilenet_v3_large"]
@@ -64,13 +64,8 @@ class LRASPPHead(nn.Module):
 
 
 class LRASPP_MobileNet_V3_Large_Weights(WeightsEnum):
-    COCO_WITH_VOC_LABELS_V1 = Weights(
-        url="https://download.pytorch.org/models/lraspp_mobilenet_v3_large-d234d4ea.pth",
-        transforms=_SEGMENTATION_TRANSFORMS,
-        meta=_segmentation_weights_meta(
-            3221538, "https://github.com/pytorch/vision/tree/main/references/segmentation#lraspp_mobilenet_v3_large",
-            57.9, 91.2, 2.086, 12.49),
-    )
+    COCO_WITH_VOC_LABELS_V1 = _segmentation_weights("lraspp_mobilenet_v3_large-d234d4ea.pth",
+                                                    "lraspp_mobilenet_v3_large", 3221538, 57.9, 91.2, 2.086, 12.49)
     DEFAULT = COCO_WITH_VOC_LABELS_V1
 
 
