@@ -386,6 +386,13 @@ def _avg_divisors(spatial, kernel, stride, pad, out, count_include_pad, xp, dtyp
     return divisor
 
 
+def _truncated_quotient(total, divisor):
+    """Integer window sums over their divisors, rounded toward zero (C++ division, as in PyTorch's int64 kernel)."""
+    quotient = total // divisor
+    inexact = (quotient < 0) & (quotient * divisor != total)
+    return quotient + inexact.astype(quotient.dtype)
+
+
 class AvgPool(Primitive):
     """Window sums divided by the divisors; backward is ``AvgPoolGrad`` (its adjoint)."""
 
@@ -400,6 +407,8 @@ class AvgPool(Primitive):
         total = win.sum(axis=tuple(range(2 + d, 2 + 2 * d)))
         ctx.attrs = dict(kernel=kernel, stride=stride, pad=pad, out=out, divisor=divisor)
         ctx.spatial = spatial
+        if x.dtype.kind == "i":
+            return _truncated_quotient(total, divisor)
         return (total / divisor).astype(x.dtype, copy=False)
 
     @staticmethod
@@ -503,28 +512,114 @@ def _check_pool_args(fn, kernel, stride, pad, dilation):
                            f"kernel_size={kernel[0]} and dilation={1 if dilation is None else dilation[0]}")
 
 
+_AVG_POOL_KERNELS = {1: "avg_pool2d", 2: "avg_pool2d", 3: "avg_pool3d_out_frame"}   # names in PyTorch's errors
+
+
+def _check_avg_pool_dtype(d, dtype):
+    """PyTorch's CPU average pooling takes floating types and int64, but no 16-bit floats in 3-d."""
+    half = dtype.name in ("float16", "bfloat16")
+    if dtype.name == "int64" or dtype.is_floating_point and not (d == 3 and half):
+        return
+    from .._tensor import _type_word
+    raise NotImplementedError(f'"{_AVG_POOL_KERNELS[d]}" not implemented for \'{_type_word(dtype)}\'')
+
+
+def _half_toward_zero(k):
+    """``k / 2`` with C++ integer division (rounds toward zero), as PyTorch bounds the padding."""
+    return abs(k) // 2 if k >= 0 else -(abs(k) // 2)
+
+
+def _avg_output_length(size, kernel, stride, pad, ceil_mode):
+    """One pooled dim's output length, after PyTorch's checks of its stride and padding."""
+    if stride == 0:
+        raise RuntimeError("stride should not be zero")
+    if pad < 0:
+        raise RuntimeError(f"pad must be non-negative, but got pad: {pad}")
+    if pad > _half_toward_zero(kernel):
+        raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={pad}, "
+                           f"kernel_size={kernel} and dilation=1")
+    return _pool_output(size, kernel, stride, pad, 1, ceil_mode)
+
+
+def _sizes_text(sizes):
+    return "x".join(str(n) for n in sizes)
+
+
+def _check_avg_pool2d_shape(shape, kernel, stride, out):
+    """PyTorch's 2-d pooling shape checks; 1-d pooling runs them on the shape with a height of 1 inserted."""
+    if not all(k > 0 for k in kernel):
+        raise RuntimeError(f"kernel size should be greater than zero, but got kH: {kernel[0]} kW: {kernel[1]}")
+    if not all(s > 0 for s in stride):
+        raise RuntimeError(f"stride should be greater than zero, but got dH: {stride[0]} dW: {stride[1]}")
+    planes_present = shape[1] != 0 and shape[2] != 0
+    if not (len(shape) == 3 and shape[0] != 0 and planes_present or
+            len(shape) == 4 and planes_present and shape[3] != 0):
+        raise RuntimeError(f"Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but "
+                           f"got:{list(shape)}")
+    if not all(o >= 1 for o in out):
+        raise RuntimeError(f"Given input size: ({_sizes_text(shape[-3:])}). Calculated output size: "
+                           f"({_sizes_text((shape[-3],) + out)}). Output size is too small")
+
+
+def _check_avg_pool3d_shape(shape, kernel, stride, out):
+    """PyTorch's 3-d average pooling shape checks (non-empty planes, a kernel no larger than the input)."""
+    if not all(k > 0 for k in kernel):
+        raise RuntimeError(f"kernel size should be greater than zero, but got kT: {kernel[0]} kH: {kernel[1]} "
+                           f"kW: {kernel[2]}")
+    if not all(s > 0 for s in stride):
+        raise RuntimeError(f"stride should be greater than zero, but got dT: {stride[0]} dH: {stride[1]} "
+                           f"dW: {stride[2]}")
+    for i, n in enumerate(shape):
+        if n == 0 and not (len(shape) == 5 and i == 0):
+            raise RuntimeError(f"avg_pool3d(): Expected input's non-batch dimensions to have positive length, but "
+                               f"input has a shape of {list(shape)} and non-batch dimension {n} has length zero!")
+    t, h, w = shape[-3:]
+    if t < kernel[0] or h < kernel[1] or w < kernel[2]:
+        raise RuntimeError(f"input image (T: {t} H: {h} W: {w}) smaller than kernel size (kT: {kernel[0]} "
+                           f"kH: {kernel[1]} kW: {kernel[2]})")
+    if not all(o >= 1 for o in out):
+        raise RuntimeError(f"Given input size: ({_sizes_text(shape[-4:])}). Calculated output size: "
+                           f"({_sizes_text((shape[-4],) + out)}). Output size is too small")
+
+
+def _check_avg_pool_input(d, input, kernel, stride, pad, ceil_mode):
+    """PyTorch's shape checks, in its order; the output's spatial size. 1-d is checked as 2-d (height 1)."""
+    shape = tuple(input.shape)
+    if d == 1:
+        shape = shape[:-1] + (1,) + shape[-1:]
+        kernel, stride, pad = (1,) + kernel, (1,) + stride, (0,) + pad
+    if d == 2:
+        input.size(-3)          # PyTorch reads the plane count first: its IndexError for too few dims
+    spatial = shape[-len(kernel):]
+    out = tuple(_avg_output_length(n, k, s, p, ceil_mode) for n, k, s, p in zip(spatial, kernel, stride, pad))
+    if d == 3:
+        _check_avg_pool3d_shape(shape, kernel, stride, out)
+    else:
+        _check_avg_pool2d_shape(shape, kernel, stride, out)
+    return out[-d:]
+
+
 def avg_pool(fn, d, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):
-    """Average pooling over the last ``d`` dims of ``input``."""
+    """Average pooling over the last ``d`` dims of ``input`` (floating types and int64, as PyTorch on CPU)."""
     check_tensor(input, "input", fn)
+    if d == 1 and input.ndim not in (2, 3):
+        raise RuntimeError(f"Expected 2 to 3 dimensions, but got {input.ndim}-dimensional tensor for argument #1 "
+                           f"'self' (while checking arguments for avg_pool1d)")
     kernel = pool_tuple(kernel_size, d, "kernel_size", fn)
     stride = kernel if stride is None or (not isinstance(stride, int) and len(stride) == 0) else \
         pool_tuple(stride, d, "stride", fn)
     pad = pool_tuple(padding, d, "padding", fn)
-    _check_pool_args(fn, kernel, stride, pad, None)
+    if d == 3 and input.ndim not in (4, 5):
+        raise RuntimeError("non-empty 4D or 5D (batch mode) tensor expected for input")
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
-    if not input.dtype.is_floating_point:
-        from .._tensor import _type_word
-        raise RuntimeError(f'"{fn}_out_frame" not implemented for \'{_type_word(input.dtype)}\'')
+    out = _check_avg_pool_input(d, input, kernel, stride, pad, ceil_mode)
+    _check_avg_pool_dtype(d, input.dtype)
     x, batched = _batched(input, d, fn)
     spatial = x.shape[2:]
-    out = tuple(_pool_output(n, k, s, p, 1, ceil_mode) for n, k, s, p in zip(spatial, kernel, stride, pad))
-    if any(o <= 0 for o in out):
-        raise RuntimeError(f"Given input size: ({'x'.join(map(str, x.shape[1:]))}). Calculated output size: "
-                           f"({'x'.join(map(str, (x.shape[1],) + out))}). Output size is too small")
     xp = array_module(x._data)
     if divisor_override is not None:
-        divisor = xp.asarray(float(divisor_override), dtype=x._data.dtype)
+        divisor = xp.asarray(divisor_override, dtype=x._data.dtype)
     else:
         divisor = _avg_divisors(spatial, kernel, stride, pad, out, count_include_pad, xp, x._data.dtype)
     y = AvgPool.apply(x, kernel=kernel, stride=stride, pad=pad, out=out, divisor=divisor)
