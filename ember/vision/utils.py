@@ -212,9 +212,11 @@ def _from_uint8(array, dtype):
 
 def draw_bounding_boxes(image, boxes, labels=None, colors=None, fill=False, width=1, font=None, font_size=None,
                         label_colors=None, label_background_colors=None, fill_labels=False):
-    """Draw (xmin, ymin, xmax, ymax) boxes on a (C, H, W) uint8 or float image, with optional fill and labels.
+    """Draw boxes on a (C, H, W) uint8 or float image: (N, 4) as (xmin, ymin, xmax, ymax), (N, 8) as rotated boxes.
 
-    Outlines and fills are drawn with NumPy; text labels need Pillow (as in torchvision).
+    A rotated box is the polygon (x1, y1, ..., x4, y4); as in torchvision its first edge is dashed, and ``fill``
+    tints its inside. Axis-aligned outlines and fills are drawn with NumPy; rotated boxes and text labels need
+    Pillow (torchvision's pixels come from Pillow's rasteriser there).
 
     >>> img = ember.zeros(3, 10, 10, dtype=ember.uint8)
     >>> draw_bounding_boxes(img, ember.tensor([[1, 1, 8, 8]]), colors=(255, 0, 0))[0, 1, 1:9].tolist()
@@ -222,10 +224,9 @@ def draw_bounding_boxes(image, boxes, labels=None, colors=None, fill=False, widt
     """
     _check_image(image, "draw_bounding_boxes", channels=(1, 3))
     box_array = _array(boxes)
-    if box_array.ndim != 2 or box_array.shape[-1] != 4:
-        raise ValueError(f"boxes must be a (N, 4) tensor in (xmin, ymin, xmax, ymax) format, got shape "
-                         f"{tuple(box_array.shape)} (ember does not draw rotated (N, 8) boxes)")
-    if np.any(box_array[:, 0] > box_array[:, 2]) or np.any(box_array[:, 1] > box_array[:, 3]):
+    _check_box_layout(box_array)
+    rotated = box_array.shape[-1] != 4
+    if not rotated and (np.any(box_array[:, 0] > box_array[:, 2]) or np.any(box_array[:, 1] > box_array[:, 3])):
         raise ValueError("Boxes need to be in (xmin, ymin, xmax, ymax) format. Use torchvision.ops.box_convert to "
                          "convert them")
     count = box_array.shape[0]
@@ -238,19 +239,47 @@ def draw_bounding_boxes(image, boxes, labels=None, colors=None, fill=False, widt
         raise ValueError(f"Number of boxes ({count}) and labels ({len(labels)}) mismatch. Please specify labels "
                          "for each box.")
     colors = _parse_colors(colors, count)
+    if font is None and font_size is not None:
+        warnings.warn("Argument 'font_size' will be ignored since 'font' is not set.", stacklevel=2)
+    _check_box_width(box_array)
     pixels = _array(image)
     if pixels.shape[0] == 1:
         pixels = np.tile(pixels, (3, 1, 1))
     canvas = np.ascontiguousarray(_to_uint8(pixels).transpose(1, 2, 0))
     corners = np.trunc(box_array.astype(np.float64)).astype(np.int64).tolist()
-    for (x0, y0, x1, y1), colour in zip(corners, colors):
-        if fill:
-            _blend_rectangle(canvas, x0, y0, x1, y1, colour, 100)
-        _outline_rectangle(canvas, x0, y0, x1, y1, colour, width)
-    if any(label is not None for label in labels):
-        canvas = _draw_labels(canvas, corners, labels, colors, width, font, font_size, label_colors,
-                              label_background_colors, fill_labels)
+    if rotated or any(label is not None for label in labels):
+        style = _LabelStyle(labels, colors, width, font, font_size, label_colors, label_background_colors,
+                            fill_labels)
+        canvas = _draw_with_pillow(canvas, corners, colors, fill, width, style)
+    else:
+        for (x0, y0, x1, y1), colour in zip(corners, colors):
+            if fill:
+                _blend_rectangle(canvas, x0, y0, x1, y1, colour, 100)
+            _outline_rectangle(canvas, x0, y0, x1, y1, colour, width)
     return _from_uint8(canvas.transpose(2, 0, 1), image.dtype)
+
+
+def _check_box_layout(box_array):
+    """Box tensors torchvision cannot index, with the exception type it raises."""
+    if box_array.ndim == 0:
+        raise IndexError("boxes must be a (N, 4) or (N, 8) tensor, got a 0-dim tensor")
+    if box_array.ndim == 1 and box_array.shape[0] == 4:
+        raise IndexError("boxes must be a (N, 4) or (N, 8) tensor, got a 1-dim tensor of 4 values")
+
+
+def _check_box_width(box_array):
+    """Each box needs 4 values (a rectangle) or an even number from 6 up (a polygon such as a rotated box).
+
+    The exception types are those torchvision ends up raising for other widths.
+    """
+    if box_array.ndim != 2:
+        raise TypeError(f"boxes must be a (N, 4) or (N, 8) tensor, got shape {tuple(box_array.shape)}")
+    values = box_array.shape[1]
+    if values == 4 or values >= 6 and values % 2 == 0:
+        return
+    kind = IndexError if values > 4 else TypeError if values % 2 == 0 else ValueError
+    raise kind(f"boxes must be a (N, 4) or (N, 8) tensor (or an even number of polygon coordinates from 6 up), "
+               f"got shape {tuple(box_array.shape)}")
 
 
 def _clipped(canvas, x0, y0, x1, y1):
@@ -282,38 +311,86 @@ def _outline_rectangle(canvas, x0, y0, x1, y1, colour, width):
                 _clipped(canvas, column, y0 + width, column, y1 - width)[...] = colour
 
 
-def _draw_labels(canvas, corners, labels, colors, width, font, font_size, label_colors, label_background_colors,
-                 fill_labels):
-    Image = _pillow("draw_bounding_boxes with labels")
-    ImageDraw = _pillow("draw_bounding_boxes with labels", "ImageDraw")
-    ImageFont = _pillow("draw_bounding_boxes with labels", "ImageFont")
-    count = len(labels)
-    if label_colors or fill_labels:
-        text_colors = _parse_colors(label_colors if label_colors else "black", count)
-    else:
-        text_colors = list(colors)
-    if fill_labels and label_background_colors:
-        backgrounds = _parse_colors(label_background_colors, count)
-    else:
-        backgrounds = list(colors)
-    if font is None:
-        if font_size is not None:
-            warnings.warn("Argument 'font_size' will be ignored since 'font' is not set.", stacklevel=3)
-        text_font = ImageFont.load_default()
-    else:
-        text_font = ImageFont.truetype(font=font, size=font_size or 10)
-    picture = Image.fromarray(canvas)
-    draw = ImageDraw.Draw(picture)
-    margin = width + 1
-    for (x0, y0, _, _), label, text_colour, background in zip(corners, labels, text_colors, backgrounds):
+class _LabelStyle:
+    """How box labels look: text and background colours per box, and the font (torchvision's defaults)."""
+
+    def __init__(self, labels, colors, width, font, font_size, label_colors, label_background_colors, fill_labels):
+        self.labels = labels
+        self.margin = width + 1
+        self.fill_labels = fill_labels
+        self.text_colors = self.backgrounds = list(colors)
+        self.font = None
+        if all(label is None for label in labels):
+            return
+        count = len(labels)
+        if label_colors or fill_labels:
+            self.text_colors = _parse_colors(label_colors if label_colors else "black", count)
+        if fill_labels and label_background_colors:
+            self.backgrounds = _parse_colors(label_background_colors, count)
+        ImageFont = _pillow("draw_bounding_boxes with labels", "ImageFont")
+        self.font = ImageFont.load_default() if font is None else ImageFont.truetype(font=font, size=font_size or 10)
+
+    def draw(self, draw, index, x, y):
+        """Write label ``index`` with its top-left corner just inside the box corner (x, y)."""
+        label = self.labels[index]
         if label is None:
-            continue
-        origin = (x0 + margin, y0 + margin)
-        if fill_labels:
-            left, top, right, bottom = draw.textbbox(origin, label, font=text_font)
-            draw.rectangle((left - 1, top - 1, right + 1, bottom + 1), fill=tuple(background))
-        draw.text(origin, label, fill=tuple(text_colour), font=text_font)
+            return
+        origin = (x + self.margin, y + self.margin)
+        if self.fill_labels:
+            left, top, right, bottom = draw.textbbox(origin, label, font=self.font)
+            draw.rectangle((left - 1, top - 1, right + 1, bottom + 1), fill=tuple(self.backgrounds[index]))
+        draw.text(origin, label, fill=tuple(self.text_colors[index]), font=self.font)
+
+
+def _draw_with_pillow(canvas, corners, colors, fill, width, style):
+    """Draw each box and then its label with Pillow, in torchvision's order (a later box covers earlier labels)."""
+    Image = _pillow("draw_bounding_boxes with rotated boxes or labels")
+    ImageDraw = _pillow("draw_bounding_boxes with rotated boxes or labels", "ImageDraw")
+    picture = Image.fromarray(canvas)
+    draw = ImageDraw.Draw(picture, "RGBA" if fill else None)     # RGBA: the fill blends with the image
+    for index, (box, colour) in enumerate(zip(corners, colors)):
+        colour = tuple(colour)
+        tint = colour + (100,) if fill else None
+        if len(box) == 4:
+            draw.rectangle(box, width=width, outline=colour, fill=tint)
+        else:
+            _draw_polygon_box(draw, box, colour, tint, width)
+        style.draw(draw, index, box[0], box[1])
     return np.asarray(picture)
+
+
+def _draw_polygon_box(draw, box, colour, tint, width):
+    """A rotated box (or any polygon) as torchvision draws it: first edge dashed, the rest solid, then the tint.
+
+    The tint is drawn last, so it also covers the outline.
+    """
+    points = list(zip(box[0::2], box[1::2]))
+    _dashed_line(draw, points[0], points[1], colour, width)
+    for start, end in zip(points[1:], points[2:] + points[:1]):
+        draw.line((start, end), fill=colour, width=width)
+    if tint is not None:
+        draw.polygon(box, fill=tint)
+
+
+def _dashed_line(draw, start, end, colour, width, dash=5, gap=5):
+    """Alternate ``dash``-long strokes and ``gap``-long gaps from ``start`` to ``end``.
+
+    Each step re-aims at ``end`` from the point reached so far, as torchvision does, so the dashes land on the
+    same (fractional) coordinates and Pillow rasterises the same pixels.
+    """
+    x, y = start
+    x_end, y_end = end
+    remaining = ((x_end - x) ** 2 + (y_end - y) ** 2) ** 0.5
+    stroke = True
+    while remaining > 0:
+        step = min(remaining, dash if stroke else gap)
+        heading = math.atan2(y_end - y, x_end - x)
+        x_next, y_next = x + math.cos(heading) * step, y + math.sin(heading) * step
+        if stroke:
+            draw.line([(x, y), (x_next, y_next)], fill=colour, width=width)
+        remaining -= step
+        x, y = x_next, y_next
+        stroke = not stroke
 
 
 # ---------------------------------------------------------------- masks

@@ -4,8 +4,9 @@ Rerun (from the repository root) with the venv that has torchvision:
 
     /work/tvenv/bin/python scripts/golden/io_utils.py
 
-It writes tests/vision/golden/io_utils/{png.npz, jpeg.npz, utils.npz}. Everything is deterministic: inputs come
-from NumPy generators with fixed seeds and are stored beside the outputs. PNG test files are written by the small
+It writes tests/vision/golden/io_utils/{png.npz, jpeg.npz, utils.npz, rotated_boxes.npz}. Everything is
+deterministic: inputs come from NumPy generators with fixed seeds and are stored beside the outputs. A file whose
+arrays are unchanged is left as it is (so a rerun leaves git clean). PNG test files are written by the small
 independent encoder below (filter type None, zlib), so the goldens do not depend on ember's codec.
 """
 
@@ -169,14 +170,66 @@ def utils_cases(rng):
     return out
 
 
+def rotated_box_cases(rng):
+    """draw_bounding_boxes with (N, 8) rotated boxes (and other polygons), and labels drawn box by box."""
+    out = {}
+    image = torch.from_numpy(rng.integers(0, 256, (3, 40, 56)).astype(np.uint8))
+    out["input_image"] = image.numpy()
+    rotated = torch.tensor([
+        [4.0, 3.0, 30.0, 9.0, 26.5, 26.0, 0.7, 20.0],        # long first edge: several dashes
+        [40.2, 5.9, 52.0, 14.0, 45.0, 24.0, 33.0, 16.0],
+        [10.0, 30.0, 10.0, 30.0, 20.0, 38.0, 6.0, 37.0],      # first edge of length zero
+        [-6.0, 25.0, 12.0, 33.0, 8.0, 45.0, -9.0, 41.0],       # partly outside the image
+        [30.0, 28.0, 50.0, 28.0, 50.0, 36.0, 30.0, 36.0],     # axis-aligned, as a polygon
+    ])
+    axis_aligned = torch.tensor([[2, 2, 30, 20], [4, 8, 40, 30], [6, 12, 50, 36]])     # later boxes cross labels
+    out["input_rotated"] = rotated.numpy()
+    out["input_axis_aligned"] = axis_aligned.numpy()
+    triangle = torch.tensor([[5.0, 5.0, 40.0, 12.0, 20.0, 35.0]])
+    pentagon = torch.tensor([[28.0, 2.0, 50.0, 10.0, 46.0, 30.0, 30.0, 36.0, 20.0, 18.0]])
+    names = ["one", "two", "three", "four", "five"]
+    drawn = {
+        "default": draw_bounding_boxes(image, rotated),
+        "colors_width": draw_bounding_boxes(image, rotated, colors=["red", (0, 255, 0), "#0000ff", "yellow", "cyan"],
+                                            width=2),
+        "fill": draw_bounding_boxes(image, rotated, colors="blue", fill=True),
+        "fill_width3": draw_bounding_boxes(image, rotated[:2], colors=[(250, 10, 10), (10, 10, 250)], fill=True,
+                                           width=3),
+        "float": draw_bounding_boxes(image.float() / 255, rotated[:3], colors=(200, 10, 10)),
+        "gray": draw_bounding_boxes(image[:1], rotated[1:4], colors=[(250, 0, 0), (0, 100, 0), (0, 0, 90)]),
+        "labels": draw_bounding_boxes(image, rotated, labels=names, colors="white"),
+        "labels_filled": draw_bounding_boxes(image, rotated[:3], labels=names[:3], fill=True, fill_labels=True,
+                                             label_colors="black", label_background_colors=["yellow", "cyan", "lime"]),
+        "triangle": draw_bounding_boxes(image, triangle, colors="magenta", fill=True, width=2),
+        "pentagon": draw_bounding_boxes(image, pentagon, colors=(255, 128, 0)),
+        "axis_labels_overlap": draw_bounding_boxes(image, axis_aligned, labels=["a", "b", "c"],
+                                                   colors=["red", "green", "blue"], width=2),
+        "axis_labels_fill": draw_bounding_boxes(image, axis_aligned, labels=["a", None, "c"], colors="white",
+                                                fill=True, fill_labels=True),
+    }
+    out.update({k: v.numpy() for k, v in drawn.items()})
+    return out
+
+
+def save_if_changed(path, arrays):
+    """Write ``arrays`` to ``path`` unless it already holds exactly these arrays (zip timestamps would differ)."""
+    if path.exists():
+        with np.load(path) as old:
+            if set(old.files) == set(arrays) and all(
+                    old[k].dtype == np.asarray(v).dtype and np.array_equal(old[k], v) for k, v in arrays.items()):
+                print(path.name, "unchanged")
+                return
+    np.savez_compressed(path, **arrays)
+    print(path.name, path.stat().st_size, "bytes written")
+
+
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
     warnings.simplefilter("ignore")
-    np.savez_compressed(OUT / "png.npz", **png_cases(np.random.default_rng(0)))
-    np.savez_compressed(OUT / "jpeg.npz", **jpeg_cases(np.random.default_rng(1)))
-    np.savez_compressed(OUT / "utils.npz", **utils_cases(np.random.default_rng(2)))
-    for path in sorted(OUT.iterdir()):
-        print(path.name, path.stat().st_size, "bytes")
+    save_if_changed(OUT / "png.npz", png_cases(np.random.default_rng(0)))
+    save_if_changed(OUT / "jpeg.npz", jpeg_cases(np.random.default_rng(1)))
+    save_if_changed(OUT / "utils.npz", utils_cases(np.random.default_rng(2)))
+    save_if_changed(OUT / "rotated_boxes.npz", rotated_box_cases(np.random.default_rng(3)))
 
 
 if __name__ == "__main__":

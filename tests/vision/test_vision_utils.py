@@ -72,6 +72,82 @@ def test_draw_bounding_boxes_matches_torchvision(golden, case):
     assert_golden(BOX_CASES[case](image, boxes), golden[f"boxes/{case}"])
 
 
+def _draw(image, boxes, **kwargs):
+    return utils.draw_bounding_boxes(image, boxes, **kwargs)
+
+
+ROTATED_NAMES = ["one", "two", "three", "four", "five"]
+ROTATED_CASES = {      # the same calls as scripts/golden/io_utils.py's rotated_box_cases
+    "default": lambda img, r, a: _draw(img, r),
+    "colors_width": lambda img, r, a: _draw(img, r, colors=["red", (0, 255, 0), "#0000ff", "yellow", "cyan"],
+                                            width=2),
+    "fill": lambda img, r, a: _draw(img, r, colors="blue", fill=True),
+    "fill_width3": lambda img, r, a: _draw(img, r[:2], colors=[(250, 10, 10), (10, 10, 250)], fill=True, width=3),
+    "float": lambda img, r, a: _draw(img.float() / 255, r[:3], colors=(200, 10, 10)),
+    "gray": lambda img, r, a: _draw(img[:1], r[1:4], colors=[(250, 0, 0), (0, 100, 0), (0, 0, 90)]),
+    "labels": lambda img, r, a: _draw(img, r, labels=ROTATED_NAMES, colors="white"),
+    "labels_filled": lambda img, r, a: _draw(img, r[:3], labels=ROTATED_NAMES[:3], fill=True, fill_labels=True,
+                                             label_colors="black", label_background_colors=["yellow", "cyan", "lime"]),
+    "triangle": lambda img, r, a: _draw(img, ember.tensor([[5.0, 5.0, 40.0, 12.0, 20.0, 35.0]]), colors="magenta",
+                                        fill=True, width=2),
+    "pentagon": lambda img, r, a: _draw(img, ember.tensor([[28.0, 2.0, 50.0, 10.0, 46.0, 30.0, 30.0, 36.0, 20.0,
+                                                            18.0]]), colors=(255, 128, 0)),
+    "axis_labels_overlap": lambda img, r, a: _draw(img, a, labels=["a", "b", "c"], colors=["red", "green", "blue"],
+                                                   width=2),
+    "axis_labels_fill": lambda img, r, a: _draw(img, a, labels=["a", None, "c"], colors="white", fill=True,
+                                                fill_labels=True),
+}
+
+
+@pytest.fixture(scope="module")
+def rotated_golden():
+    return np.load(GOLDEN / "rotated_boxes.npz")
+
+
+@pytest.mark.parametrize("case", sorted(ROTATED_CASES))
+def test_draw_rotated_boxes_matches_torchvision(rotated_golden, case):
+    pytest.importorskip("PIL")
+    image = tensor(rotated_golden["input_image"])
+    rotated, axis_aligned = tensor(rotated_golden["input_rotated"]), tensor(rotated_golden["input_axis_aligned"])
+    assert_golden(ROTATED_CASES[case](image, rotated, axis_aligned), rotated_golden[case])
+
+
+def test_rotated_boxes_are_not_checked_for_corner_order():
+    pytest.importorskip("PIL")
+    image = ember.zeros(3, 12, 12, dtype=ember.uint8)
+    flipped = ember.tensor([[9.0, 9.0, 2.0, 9.0, 2.0, 2.0, 9.0, 2.0]])       # xmax < xmin would be refused for (N, 4)
+    drawn = utils.draw_bounding_boxes(image, flipped, colors=(255, 255, 255))[0]
+    assert drawn[2, 2:10].tolist() == [255] * 8                                  # a solid edge
+    assert drawn[9, 2:10].tolist() == [255, 0] + [255] * 6       # the dashed first edge (9, 9) -> (2, 9), then x = 2
+    assert int(drawn[3:9, 3:9].sum()) == 0                                       # no fill inside
+
+
+def test_rotated_boxes_need_pillow(monkeypatch):
+    for name in [n for n in sys.modules if n == "PIL" or n.startswith("PIL.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "PIL", None)
+    with pytest.raises(ImportError, match="Pillow"):
+        utils.draw_bounding_boxes(ember.zeros(3, 5, 5, dtype=ember.uint8), ember.tensor([[0, 0, 3, 0, 3, 3, 0, 3]]),
+                                  colors=(1, 2, 3))
+
+
+@pytest.mark.parametrize("shape, kind", [
+    ((), IndexError), ((4,), IndexError), ((1, 2), TypeError), ((1, 3), ValueError), ((1, 5), IndexError),
+    ((1, 7), IndexError), ((2, 4, 2), TypeError), ((1, 0), TypeError), ((1, 1), ValueError),
+], ids=str)
+def test_box_shapes_torchvision_cannot_draw(shape, kind):
+    with pytest.raises(kind, match="boxes must be"):
+        utils.draw_bounding_boxes(ember.zeros(3, 6, 6, dtype=ember.uint8), ember.ones(shape), colors=(1, 2, 3))
+
+
+def test_empty_rotated_boxes_and_font_size_warnings():
+    image = ember.zeros(3, 4, 4, dtype=ember.uint8)
+    with pytest.warns(UserWarning, match="No box was drawn"):
+        assert utils.draw_bounding_boxes(image, ember.zeros(0, 8)) is image
+    with pytest.warns(UserWarning, match="font_size"):
+        utils.draw_bounding_boxes(image, ember.tensor([[0, 0, 2, 2]]), colors=(1, 2, 3), font_size=12)
+
+
 MASK_CASES = {
     "default": lambda img, masks: utils.draw_segmentation_masks(img, masks),
     "alpha_colors": lambda img, masks: utils.draw_segmentation_masks(img, masks, alpha=0.3,
