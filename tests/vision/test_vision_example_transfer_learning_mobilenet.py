@@ -16,6 +16,7 @@ import os
 import re
 import subprocess
 import sys
+import types
 
 import numpy as np
 import pytest
@@ -91,16 +92,23 @@ def test_quick_run_fine_tunes_both_networks_and_writes_metrics(quick_run):
     assert sorted(metrics["photos"]) == sorted(GOLDEN["photos"])
     assert metrics["quick"] is True and metrics["classes"] == sorted(EXAMPLE.SOURCES)
     assert metrics["settings"]["epochs"] == 1
-    for name in ("pretrained", "scratch"):
+    for name, optimizer, lr in (("pretrained", "adamw", 1e-3), ("scratch", "sgd", 0.03)):
         run = metrics[name]
+        assert (run["optimizer"], run["lr"]) == (optimizer, lr)
         assert len(run["training_losses"]) == 1 and np.isfinite(run["training_losses"]).all()
-        assert 0.0 <= run["accuracy"] <= 1.0
-        confusion = np.array(run["confusion"])
-        assert confusion.sum() == len(EXAMPLE.SOURCES) * metrics["settings"]["test_per_class"]
-        assert np.isclose(np.trace(confusion) / confusion.sum(), run["accuracy"])
-        assert re.search(rf"^{name}: held-out accuracy {run['accuracy']:.4f}", stdout, re.MULTILINE)
+        for suffix in ("", "_recalibrated"):
+            accuracy, confusion = run["accuracy" + suffix], np.array(run["confusion" + suffix])
+            assert 0.0 <= accuracy <= 1.0
+            assert confusion.sum() == len(EXAMPLE.SOURCES) * metrics["settings"]["test_per_class"]
+            assert np.isclose(np.trace(confusion) / confusion.sum(), accuracy)
+        line = (f"{name}: held-out accuracy {run['accuracy']:.4f} with running BN statistics, "
+                f"{run['accuracy_recalibrated']:.4f} recalibrated ({optimizer} lr {lr:g}, ")
+        assert re.search("^" + re.escape(line), stdout, re.MULTILINE)
     # Only the new head and the last two feature blocks train; from scratch every parameter does.
     assert metrics["pretrained"]["trained_parameters"] < metrics["scratch"]["trained_parameters"] / 2
+    # Recalibration touches the trained batch norms only: features.17 (3) and features.18 (1), or all 52.
+    assert metrics["pretrained"]["recalibrated_batch_norms"] == 4
+    assert metrics["scratch"]["recalibrated_batch_norms"] == 52
     assert "held-out accuracy: pretrained (fine-tuned)" in stdout
     assert os.listdir(out) == ["metrics.json"]                   # written through a temporary file, renamed
 
@@ -148,6 +156,66 @@ def test_dataset_is_written_in_imagefolder_layout(tmp_path):
     EXAMPLE.build_dataset(str(again), EXAMPLE.default_photo_dir(), {"train": 3, "test": 2}, 20, seed=0, stream=None)
     first, second = (EXAMPLE.read_rgb(str(r / "test" / "rocket" / "001.png")).numpy() for r in (tmp_path, again))
     assert np.array_equal(first, second)                                     # the seed fixes the crops
+
+
+def test_in_memory_images_decode_once_and_transform_per_access():
+    decoded = []
+
+    def loader(path):
+        decoded.append(path)
+        return ember.full((3, 2, 2), len(decoded), dtype=ember.uint8)
+
+    folder = types.SimpleNamespace(samples=[("a.png", 0), ("b.png", 1)], targets=[0, 1], classes=["x", "y"],
+                                   loader=loader)
+    calls = []
+
+    def transform(image):
+        calls.append(1)
+        return image.float() + len(calls)
+
+    augmented = EXAMPLE.InMemoryImages(folder, transform)
+    assert decoded == ["a.png", "b.png"] and calls == []                 # decoded up front, not transformed yet
+    for _ in range(3):
+        assert [augmented[i][1] for i in range(len(augmented))] == [0, 1]
+    assert decoded == ["a.png", "b.png"] and len(calls) == 6             # never decoded again; transformed per access
+    assert augmented[1][0][0, 0, 0].item() == 2 + 7                      # image b (2) after the 7th transform
+    fixed = EXAMPLE.InMemoryImages(folder, transform, fixed=True)
+    assert len(decoded) == 4 and len(calls) == 9 and fixed.classes == ["x", "y"] and len(fixed) == 2
+    assert fixed[1][0][0, 0, 0].item() == fixed[1][0][0, 0, 0].item() == 4 + 9   # preprocessed once, up front
+    assert fixed[0][1] == 0 and len(calls) == 9
+
+
+def test_recalibrate_batch_norm_averages_batch_statistics_and_spares_the_frozen_trunk():
+    ember.manual_seed(0)
+    model = ember.nn.Sequential(ember.nn.BatchNorm2d(3), ember.nn.Conv2d(3, 4, 1), ember.nn.BatchNorm2d(4))
+    frozen = model[:1]
+    frozen[0].running_mean.fill_(0.5)
+    model[2].running_var.fill_(7.0)                  # stale statistics, as after a short training run
+    model[2].num_batches_tracked.fill_(48)
+    rng = np.random.default_rng(0)
+    batches = [(ember.tensor(rng.normal(1.0, 2.0, (n, 3, 5, 5)).astype(np.float32)), ember.zeros(n)) for n in (4, 6)]
+    assert EXAMPLE.recalibrate_batch_norm(model, frozen, batches) == 1
+    with ember.no_grad():
+        features = [model[1](frozen(images)).numpy() for images, _ in batches]
+    means = [f.mean(axis=(0, 2, 3)) for f in features]
+    variances = [f.transpose(1, 0, 2, 3).reshape(4, -1).var(axis=1, ddof=1) for f in features]
+    np.testing.assert_allclose(model[2].running_mean.numpy(), np.mean(means, axis=0), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(model[2].running_var.numpy(), np.mean(variances, axis=0), rtol=1e-5)
+    np.testing.assert_array_equal(frozen[0].running_mean.numpy(), np.full(3, 0.5, dtype=np.float32))
+    assert frozen[0].num_batches_tracked.item() == 0
+    assert model[2].momentum == 0.1 and not model.training
+
+
+def test_make_optimizer_builds_each_arms_optimizer():
+    parameters = [ember.nn.Parameter(ember.zeros(2))]
+    sgd = EXAMPLE.make_optimizer(parameters, "sgd", 0.03)
+    assert type(sgd) is ember.optim.SGD
+    assert {k: sgd.defaults[k] for k in ("lr", "momentum", "nesterov", "weight_decay")} == \
+        {"lr": 0.03, "momentum": 0.9, "nesterov": True, "weight_decay": 4e-5}
+    adamw = EXAMPLE.make_optimizer(parameters, "adamw", 1e-3)
+    assert type(adamw) is ember.optim.AdamW and adamw.defaults["weight_decay"] == 1e-4
+    with pytest.raises(ValueError, match="optimizer should be one of"):
+        EXAMPLE.make_optimizer(parameters, "rmsprop", 1e-3)
 
 
 def test_fine_tune_setup_freezes_all_but_the_last_blocks():
