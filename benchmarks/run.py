@@ -16,12 +16,9 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-# ember first, as a user's program would: it picks OpenBLAS's kernels before NumPy loads OpenBLAS (ember/_blas.py).
-__import__("ember")
-
-import numpy as np  # noqa: E402
 
 WORKLOADS = {}
 

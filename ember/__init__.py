@@ -6,10 +6,6 @@ project grows) nn, optim and utils.data. Only NumPy is imported here.
 
 __version__ = "0.1.0"
 
-from . import _blas
-
-_blas.choose_kernels()          # before NumPy loads OpenBLAS: its AVX-512 kernels where it would miss them
-
 import math as _math
 
 pi, e, inf, nan = _math.pi, _math.e, _math.inf, _math.nan
