@@ -223,6 +223,29 @@ def _libraries():
     return libs
 
 
+def _instruction_sets(libs):
+    """Which vector instructions each side's kernels use: the figures depend on it more than on anything else.
+
+    NumPy's OpenBLAS picks its kernels from the processor unless OPENBLAS_CORETYPE names them (some
+    environments pin "Haswell", AVX2); PyTorch's follow ATEN_CPU_CAPABILITY and ONEDNN_MAX_CPU_ISA. To
+    compare on equal instruction sets, run e.g. ``ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2 python
+    benchmarks/run.py`` or ``OPENBLAS_CORETYPE=SkylakeX python benchmarks/run.py``.
+    """
+    blas = "OpenBLAS kernels: " + os.environ.get("OPENBLAS_CORETYPE", "chosen by OpenBLAS")
+    try:
+        import threadpoolctl
+        cores = {pool.get("architecture") for pool in threadpoolctl.threadpool_info() if pool["user_api"] == "blas"}
+        blas = "OpenBLAS kernels: " + ", ".join(sorted(str(core) for core in cores))
+    except ImportError:
+        pass
+    line = f"NumPy {np.__version__}, {blas}"
+    if "torch" in libs:
+        torch = libs["torch"]
+        line += (f"; PyTorch {torch.__version__}, CPU capability {torch.backends.cpu.get_cpu_capability()}, "
+                 f"oneDNN ISA limit {os.environ.get('ONEDNN_MAX_CPU_ISA', 'none')}")
+    return line
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("workloads", nargs="*", help="workload ids such as W1 W2 (default: all)")
@@ -232,6 +255,7 @@ def main(argv=None):
     if unknown:
         parser.error(f"unknown workload(s) {unknown}; choose from {sorted(WORKLOADS)}")
     libs = _libraries()
+    print(_instruction_sets(libs))
     print(f"{'id':<4} {'workload':<42} {'unit':<9} {'ember':>10} {'torch':>10} {'ratio':>7}")
     for key in keys:
         for title, unit, higher, repeats, fn in WORKLOADS[key]:
