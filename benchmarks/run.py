@@ -169,6 +169,37 @@ def w5_resnet_eval(lib):
     return lambda: steps * W5_BATCH / seconds_of(infer)
 
 
+W6_VOCAB, W6_SEQ, W6_BATCH = 10_000, 64, 32
+
+
+def _lstm_language_model(nn):
+    """Embedding 10,000x256, a 2-layer LSTM of hidden size 256, a linear decoder to the vocabulary."""
+
+    class LanguageModel(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embedding = nn.Embedding(W6_VOCAB, 256)
+            self.lstm = nn.LSTM(256, 256, num_layers=2)
+            self.decoder = nn.Linear(256, W6_VOCAB)
+
+        def forward(self, tokens):
+            output, _ = self.lstm(self.embedding(tokens))
+            return self.decoder(output).reshape(-1, W6_VOCAB)
+
+    return LanguageModel()
+
+
+@workload("W6", "LSTM LM 2x256, vocab 10k, seq 64x32, Adam", "tokens/s", higher_is_better=True, repeats=5)
+def w6_lstm_language_model(lib):
+    lib.manual_seed(0)
+    model = _lstm_language_model(lib.nn)
+    optimizer = lib.optim.Adam(model.parameters(), lr=1e-3)
+    tokens = np.random.default_rng(0).integers(0, W6_VOCAB, (W6_SEQ + 1, W6_BATCH)).astype(np.int64)
+    batch = (np.ascontiguousarray(tokens[:-1]), np.ascontiguousarray(tokens[1:].reshape(-1)))
+    steps_per_second = _training_steps_per_second(lib, model, optimizer, batch, steps=2)
+    return lambda: steps_per_second() * W6_SEQ * W6_BATCH
+
+
 def _import_seconds(lib):
     """Wall time of ``import <lib>`` in a fresh interpreter (the warm-up run writes the bytecode).
 

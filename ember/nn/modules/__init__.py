@@ -17,6 +17,7 @@ from . import (
     padding,
     pixelshuffle,
     pooling,
+    rnn,
     sparse,
     upsampling,
 )
@@ -40,6 +41,7 @@ FAMILIES = (
     pixelshuffle,
     channelshuffle,
     upsampling,
+    rnn,
 )
 
 __all__ = []

@@ -1,8 +1,8 @@
 """torch.nn.utils: gradient clipping, parameter/vector conversion and module hook handles."""
 
-from . import clip_grad, convert_parameters, hooks
+from . import clip_grad, convert_parameters, hooks, rnn
 from .clip_grad import clip_grad_norm, clip_grad_norm_, clip_grad_value_, clip_grads_with_norm_, get_total_norm
 from .convert_parameters import parameters_to_vector, vector_to_parameters
 
 __all__ = ["clip_grad_norm", "clip_grad_norm_", "clip_grad_value_", "clip_grads_with_norm_", "get_total_norm",
-           "parameters_to_vector", "vector_to_parameters", "clip_grad", "convert_parameters", "hooks"]
+           "parameters_to_vector", "vector_to_parameters", "clip_grad", "convert_parameters", "hooks", "rnn"]
