@@ -200,6 +200,26 @@ def w6_lstm_language_model(lib):
     return lambda: steps_per_second() * W6_SEQ * W6_BATCH
 
 
+W7_BATCH, W7_SEQ = 8, 128
+
+
+@workload("W7", "Transformer encoder inference, 6x384, batch 8", "seq/s", higher_is_better=True, repeats=5)
+def w7_transformer_encoder(lib):
+    """6 encoder layers (d_model 384, 12 heads, FFN 1536, GELU), batch-first, eval, no grad; seq 128."""
+    nn = lib.nn
+    lib.manual_seed(0)
+    layer = nn.TransformerEncoderLayer(384, 12, dim_feedforward=1536, activation="gelu", batch_first=True)
+    model = nn.TransformerEncoder(layer, num_layers=6).eval()
+    tokens = lib.from_numpy(np.random.default_rng(0).standard_normal((W7_BATCH, W7_SEQ, 384)).astype(np.float32))
+    steps = 2
+
+    def infer():
+        with lib.no_grad():
+            for _ in range(steps):
+                model(tokens)
+    return lambda: steps * W7_BATCH / seconds_of(infer)
+
+
 def _import_seconds(lib):
     """Wall time of ``import <lib>`` in a fresh interpreter (the warm-up run writes the bytecode).
 

@@ -4,6 +4,7 @@ One submodule per family; everything is re-exported here."""
 
 from . import (
     activation,
+    attention,
     conv,
     distance,
     dropout,
@@ -19,6 +20,7 @@ from . import (
 
 FAMILIES = (
     activation,
+    attention,
     linear,
     dropout,
     sparse,

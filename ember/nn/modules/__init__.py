@@ -2,6 +2,7 @@
 
 from . import (
     activation,
+    attention,
     batchnorm,
     channelshuffle,
     container,
@@ -19,6 +20,7 @@ from . import (
     pooling,
     rnn,
     sparse,
+    transformer,
     upsampling,
 )
 
@@ -28,6 +30,8 @@ FAMILIES = (
     linear,
     flatten,
     activation,
+    attention,
+    transformer,
     dropout,
     sparse,
     normalization,

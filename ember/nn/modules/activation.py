@@ -477,3 +477,6 @@ class LogSoftmax(_SoftmaxFamily):
 
     def forward(self, input):
         return F.log_softmax(input, self.dim, _stacklevel=5)
+
+
+from .attention import MultiheadAttention  # noqa: E402, F401  (PyTorch keeps it in torch.nn.modules.activation)
