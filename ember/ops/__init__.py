@@ -11,6 +11,7 @@ from . import (
     combinatorics,
     conv,
     conversion,
+    ctc,
     distance,
     dropout,
     elementwise,
@@ -33,7 +34,7 @@ from . import (
 from ._util import check_tensor
 
 FAMILIES = (conversion, elementwise, reduction, shape, indexing, linalg, statistics, combinatorics, queries,
-            activation, windows, conv, pooling, normalization, loss, dropout, embedding, distance, linear, padding,
+            activation, windows, conv, pooling, normalization, loss, ctc, dropout, embedding, distance, linear, padding,
             shuffle, sampling)
 
 

@@ -15,6 +15,7 @@ from ...autograd import grad_mode
 from ...ops import loss as ops
 from ...ops._util import broadcast_shapes, check_tensor, constant
 from ...ops.activation import log_softmax
+from ...ops.ctc import connectionist_temporal_classification
 from ...ops.distance import pairwise_distance
 from ...ops.elementwise import minimum
 from ...ops.indexing import where
@@ -24,7 +25,7 @@ __all__ = ["l1_loss", "mse_loss", "smooth_l1_loss", "huber_loss", "cross_entropy
            "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div", "cosine_embedding_loss",
            "margin_ranking_loss", "triplet_margin_loss", "triplet_margin_with_distance_loss",
            "hinge_embedding_loss", "multilabel_soft_margin_loss", "soft_margin_loss", "multi_margin_loss",
-           "multilabel_margin_loss", "poisson_nll_loss", "gaussian_nll_loss"]
+           "multilabel_margin_loss", "poisson_nll_loss", "gaussian_nll_loss", "ctc_loss"]
 
 
 # ----------------------------------------------------------------------------- reduction arguments
@@ -543,3 +544,20 @@ def _variance_shaped(var, input):
     if input.ndim == var.ndim and sum(v for i, v in zip(input.shape, var.shape) if i != v) == 1:
         return var
     raise ValueError("var is of incorrect size")
+
+
+# ----------------------------------------------------------------------------- sequence losses
+
+def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction="mean", zero_infinity=False):
+    """Connectionist Temporal Classification loss of ``log_probs`` ``(T, N, C)`` or ``(T, C)`` against targets.
+
+    ``targets`` are padded ``(N, S)`` or concatenated; ``'mean'`` divides each loss by its
+    target length before the batch mean. The gradient is PyTorch's (see ``ember.ops.ctc``).
+
+    >>> lp = ember.tensor([[[-0.5, -1.0]], [[-0.7, -0.7]]])
+    >>> F.ctc_loss(lp, ember.tensor([[1]]), ember.tensor([2]), ember.tensor([1]))
+    tensor(0.4056)
+    """
+    reduction = checked_reduction(reduction)
+    return connectionist_temporal_classification(log_probs, targets, input_lengths, target_lengths, blank,
+                                                 reduction, zero_infinity)
