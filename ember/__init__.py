@@ -43,7 +43,7 @@ from .autograd.anomaly_mode import _set_anomaly_enabled as set_anomaly_enabled
 
 
 # Subpackages and functions loaded on first use, so ``import ember`` stays light.
-_LAZY_SUBMODULES = ("nn", "optim", "utils", "serialization", "vision", "text", "hub")
+_LAZY_SUBMODULES = ("nn", "optim", "utils", "serialization", "vision", "text", "audio", "hub")
 _LAZY_FUNCTIONS = {"save": "serialization", "load": "serialization"}
 
 
