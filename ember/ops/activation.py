@@ -20,7 +20,7 @@ from .. import _dtype
 from .._device import array_module
 from .._tensor import Tensor
 from ..autograd.function import Primitive
-from ._util import bool_arg, check_tensor, float_arg, wrap_dim
+from ._util import bool_arg, check_tensor, float_arg, in_blocks, wrap_dim
 
 __all__ = ["softmax", "log_softmax", "celu", "celu_", "selu", "selu_", "rrelu", "rrelu_", "prelu", "threshold",
            "threshold_", "hardshrink"]
@@ -395,7 +395,7 @@ class Gelu(Primitive):
             if approximate == "tanh":
                 ctx.save_for_backward(x)
                 return _gelu_tanh_array(xp, x)
-            y, tail = _at_least_1d(lambda a: _gelu_array(xp, a), x)
+            y, tail = _at_least_1d(lambda a: in_blocks(lambda block: _gelu_array(xp, block), a), x)
         ctx.save_for_backward(x, tail)
         return y
 
@@ -432,7 +432,8 @@ class GeluBackward(Primitive):
     def forward(ctx, x, grad, tail):
         xp = array_module(x)
         with np.errstate(all="ignore"):
-            slope = _at_least_1d(lambda a, g, h: _gelu_slope_array(xp, a, g, h), x, grad, tail)
+            slope = _at_least_1d(lambda *whole: in_blocks(lambda a, g, h: _gelu_slope_array(xp, a, g, h), *whole),
+                                 x, grad, tail)
         ctx.save_for_backward(x, grad, tail)
         return slope
 

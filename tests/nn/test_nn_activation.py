@@ -90,6 +90,15 @@ def test_gelu_float32_accuracy_on_a_grid():
     parity(lambda m, t: F(m).gelu(t * 3), x[::7].copy(), rtol=2e-6, atol=1e-6)
 
 
+def test_gelu_on_tensors_computed_in_blocks():
+    """Large tensors go through the kernel block by block (ops._util.in_blocks): a partial last block, strided input."""
+    from ember.ops._util import ELEMENTWISE_BLOCK
+    x = (randn(3 * ELEMENTWISE_BLOCK + 17) * 4).astype(np.float32)
+    parity(lambda m, t: F(m).gelu(t), x, rtol=2e-6, atol=2e-6)      # the slope Phi(x) + x phi(x) cancels near -3
+    grid = x[: 4 * 1024 * 24].reshape(4, 1024, 24)
+    parity(lambda m, t: F(m).gelu(t.transpose(0, 2)), grid, rtol=2e-6, atol=2e-6)
+
+
 def test_gelu_double_backward_and_tanh_gradients():
     check_grad(lambda t: F(ember).gelu(t), randn(5) * 4)
     check_grad(lambda t: F(ember).gelu(t, approximate="tanh"), randn(5) * 4)
