@@ -1411,7 +1411,22 @@ def stack(tensors, dim=0, *, out=None):
             raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(first.shape)} at entry 0 "
                                f"and {list(t.shape)} at entry {i}")
     dim = wrap_dim(dim, first.ndim + 1)
-    return cat([unsqueeze(t, dim) for t in tensors], dim, out=out)
+    result_dtype = _dtype.result_type(*tensors)
+    promoted = [t._cast(result_dtype) for t in tensors]
+    return write_out(out, Stack.apply(*promoted, dim=dim), "stack", check_cast=True)
+
+
+class Stack(Primitive):
+    """Equal-shaped inputs joined along a new dimension ``dim``; each gradient is its slice of ``grad``."""
+
+    @staticmethod
+    def forward(ctx, *arrays, dim):
+        ctx.dim = dim
+        return array_module(arrays[0]).stack(arrays, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return tuple(select(grad, ctx.dim, i) for i in range(grad.shape[ctx.dim]))
 
 
 def hstack(tensors, *, out=None):

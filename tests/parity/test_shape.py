@@ -4,7 +4,7 @@ import warnings
 
 import numpy as np
 import pytest
-from helpers import check_grad, noncontiguous, parity, randint, randn, same_error, torch
+from helpers import check_grad, noncontiguous, parity, randint, randn, same_error, same_result, torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -899,3 +899,12 @@ def test_copy_variants_out_and_errors():
     same_error(lambda m, x: m.view_copy(x, (4, 4)), randn(2, 3))
     same_error(lambda m, x: m.slice_copy(x, 0, 0, 2, 0), randn(3))
     same_error(lambda m, x: m.select_copy(x, 0, 5), randn(3))
+
+
+def test_stack_records_one_stack_node():
+    """stack is one StackBackward0 node fed by its inputs directly (no unsqueeze nodes), as in PyTorch."""
+    def graph(m):
+        a, b = (m.from_numpy(randn(2, 3)).requires_grad_() for _ in range(2))
+        node = m.stack([a, b], 1).grad_fn
+        return node.name(), [type(n).__name__ for n, _ in node.next_functions]
+    same_result(graph)
