@@ -12,7 +12,7 @@ import importlib
 import importlib.util
 
 _BACKEND_NAMES = ("load", "save", "info", "AudioMetaData", "list_audio_backends")
-_LAZY_SUBMODULES = ("datasets",)
+_LAZY_SUBMODULES = ("datasets", "functional", "transforms")
 
 __all__ = list(_BACKEND_NAMES + _LAZY_SUBMODULES)
 
