@@ -15,6 +15,7 @@ from . import _dtype
 from ._dtype import (bool, uint8, int8, int16, int32, int64, float16, float32, float64,  # noqa: A004
                      half, float, double, short, int, long, dtype, get_default_dtype, set_default_dtype,
                      promote_types, result_type, can_cast, finfo, iinfo, is_floating_point)
+from ._dtype import complex64, complex128, cfloat, cdouble, is_complex
 from ._device import device
 from ._tensor import Tensor, Size, is_tensor
 from ._tensor_str import set_printoptions
@@ -26,6 +27,7 @@ from ._creation import *  # noqa: F401,F403
 from .random import *  # noqa: F401,F403
 from ._settings import *  # noqa: F401,F403  (threads, determinism, default device, ...)
 from . import _creation, random, linalg, return_types, cuda, special
+from . import fft
 from .ops import attach_tensor_methods as _attach
 from .ops._util import broadcast_shapes
 

@@ -20,7 +20,7 @@ __all__ = ["tensor", "fill", "as_tensor", "asarray", "from_numpy", "scalar_tenso
            "arange", "range", "linspace", "logspace"]
 
 _builtin_range = range
-_PYTHON_SCALARS = {bool, int, float}
+_PYTHON_SCALARS = {bool, int, float, complex}
 
 
 # ----------------------------------------------------------------------------- shared helpers
@@ -38,7 +38,7 @@ def _finish(array, device=None, requires_grad=False, out=None):
 
 
 def _require_grad(t):
-    if not t.dtype.is_floating_point:
+    if not (t.dtype.is_floating_point or t.dtype.is_complex):
         raise RuntimeError(f"Only Tensors of floating point and complex dtype can require gradients, got "
                            f"{t.dtype}")
     t.requires_grad_(True)
@@ -97,9 +97,9 @@ def _number(value, name, fn):
         if value.ndim != 0:
             raise TypeError(f"{fn}(): argument '{name}' must be Number, not Tensor")
         return value.item()
-    if isinstance(value, np.generic) and value.dtype.kind in "biuf":
+    if isinstance(value, np.generic) and value.dtype.kind in "biufc":
         return value.item()
-    if isinstance(value, (bool, int, float)):
+    if isinstance(value, (bool, int, float, complex)):
         return value
     raise TypeError(f"{fn}(): argument '{name}' must be Number, not {type(value).__name__}")
 
@@ -110,6 +110,8 @@ def _number_dtype(value):
         return _dtype.bool
     if isinstance(value, int):
         return _dtype.int64
+    if isinstance(value, complex):
+        return _dtype.get_default_complex_dtype()
     return _dtype.get_default_dtype()
 
 
@@ -123,6 +125,10 @@ def _checked_cast(raw, target, check_floats=False):
     np_target = target.np_dtype
     if raw.dtype == np_target:
         return raw
+    if target.is_complex:
+        return raw.astype(np_target)
+    if raw.dtype.kind == "c":
+        raw = _real_values(raw, target, check_floats)
     if target is _dtype.bool or raw.dtype == np.bool_:
         return raw.astype(np_target)
     if target.is_floating_point:
@@ -143,6 +149,17 @@ def _checked_cast(raw, target, check_floats=False):
     if raw.dtype.kind == "f":
         raw = np.trunc(raw).astype(np.int64)
     return raw.astype(np_target)
+
+
+def _real_values(raw, target, check_floats):
+    """Complex numbers given for a real dtype: ``full`` keeps ones without an imaginary part, ``tensor`` refuses."""
+    if not check_floats:
+        if target.category == 1:
+            raise TypeError("'complex' object cannot be interpreted as an integer")
+        raise TypeError("must be real number, not complex")
+    if (raw.imag != 0).any():
+        raise RuntimeError(f"value cannot be converted to type {target.name} without overflow")
+    return raw.real
 
 
 # ----------------------------------------------------------------------------- dtype inference of data
@@ -186,7 +203,7 @@ def _row_dtype(row, found):
     kinds = set(map(type, row))
     if kinds <= _PYTHON_SCALARS:
         result = None
-        for kind in (bool, int, float):
+        for kind in (bool, int, float, complex):
             if kind in kinds:
                 result = _dtype.scalar_dtype(kind(0))
         return result
@@ -280,7 +297,7 @@ def _array_from_data(data, dtype):
     integral = inferred is not None and not inferred.is_floating_point
     if raw.dtype == object or raw.dtype == np.uint64 or integral and raw.dtype.kind == "f":
         raise ValueError("Overflow when unpacking long long")   # a Python int beyond int64
-    if raw.dtype.kind not in "biuf":
+    if raw.dtype.kind not in "biufc":
         raise TypeError(f"new(): invalid data type '{raw.dtype.name}'")
     if raw.size == 0:
         return raw.astype(target.np_dtype)

@@ -1,7 +1,7 @@
 """Data types and PyTorch's type-promotion rules.
 
 ember keeps one ``dtype`` object per NumPy dtype. Promotion follows PyTorch, not
-NumPy: categories (bool < integer < floating) decide first, and Python scalars or
+NumPy: categories (bool < integer < floating < complex) decide first, and Python scalars or
 0-dim tensors never widen a result within its category.
 """
 
@@ -11,39 +11,53 @@ import numpy as np
 
 __all__ = [
     "dtype", "bool", "uint8", "int8", "int16", "int32", "int64", "float16",
-    "float32", "float64", "half", "float", "double", "short", "int", "long",
+    "float32", "float64", "complex64", "complex128", "half", "float", "double", "short", "int", "long",
+    "cfloat", "cdouble",
     "get_default_dtype", "set_default_dtype", "promote_types", "result_type",
-    "can_cast", "finfo", "iinfo", "is_floating_point",
+    "can_cast", "finfo", "iinfo", "is_floating_point", "is_complex",
 ]
 
-_builtin_bool, _builtin_int, _builtin_float = bool, int, float
+_builtin_bool, _builtin_int, _builtin_float, _builtin_complex = bool, int, float, complex
 
 
 class dtype:
     """A tensor element type, e.g. ``ember.float32``; wraps one NumPy dtype."""
 
-    __slots__ = ("name", "np_dtype", "is_floating_point", "is_signed", "itemsize", "_rank")
+    __slots__ = ("name", "np_dtype", "is_floating_point", "is_complex", "is_signed", "itemsize", "_rank")
 
     def __init__(self, name, np_dtype, rank):
         self.name = name
         self.np_dtype = np.dtype(np_dtype)
         kind = self.np_dtype.kind
         self.is_floating_point = kind == "f" or name == "bfloat16"
-        self.is_signed = kind in "if" or self.is_floating_point
+        self.is_complex = kind == "c"
+        self.is_signed = kind in "ifc" or self.is_floating_point
         self.itemsize = self.np_dtype.itemsize
         self._rank = rank
 
-    is_complex = False
-
     @property
     def category(self):
-        """0 for bool, 1 for integers, 2 for floating point."""
+        """0 for bool, 1 for integers, 2 for floating point, 3 for complex."""
         if self.name == "bool":
             return 0
+        if self.is_complex:
+            return 3
         return 2 if self.is_floating_point else 1
 
     def to_real(self):
-        return self
+        """The real dtype of a complex one's parts (complex64 -> float32); real dtypes are their own."""
+        if not self.is_complex:
+            return self
+        return float32 if self.name == "complex64" else float64
+
+    def to_complex(self):
+        """The complex dtype whose parts have this floating dtype (float64 -> complex128)."""
+        if self.is_complex:
+            return self
+        if self.name not in ("float32", "float64"):
+            raise TypeError(f"ember has no complex dtype with {self.name} parts (PyTorch's complex32 is not "
+                            "supported)")
+        return complex64 if self.name == "float32" else complex128
 
     def __repr__(self):
         return "ember." + self.name
@@ -61,11 +75,14 @@ int64 = dtype("int64", np.int64, 5)
 float16 = dtype("float16", np.float16, 6)
 float32 = dtype("float32", np.float32, 8)
 float64 = dtype("float64", np.float64, 9)
+complex64 = dtype("complex64", np.complex64, 10)
+complex128 = dtype("complex128", np.complex128, 11)
 
 half, float, double = float16, float32, float64
 short, int, long = int16, int32, int64
+cfloat, cdouble = complex64, complex128
 
-ALL_DTYPES = [bool, uint8, int8, int16, int32, int64, float16, float32, float64]
+ALL_DTYPES = [bool, uint8, int8, int16, int32, int64, float16, float32, float64, complex64, complex128]
 _BY_NUMPY = {d.np_dtype: d for d in ALL_DTYPES}
 _BY_NAME = {d.name: d for d in ALL_DTYPES}
 _ml_dtypes = None
@@ -108,7 +125,8 @@ def from_numpy_dtype(np_dtype):
         if found is None:
             raise TypeError(
                 f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype)}. The only supported "
-                "types are: float64, float32, float16, bfloat16, int64, int32, int16, int8, uint8, and bool.")
+                "types are: float64, float32, float16, complex64, complex128, int64, int32, int16, int8, uint8, "
+                "and bool.")
     return found
 
 
@@ -122,6 +140,8 @@ def to_dtype(value):
         return int64
     if value is _builtin_bool:
         return bool
+    if value is _builtin_complex:
+        return complex128       # as float: the Python type means double precision
     if isinstance(value, str):      # np.dtype would read 'float32'; PyTorch refuses names
         raise TypeError(f"argument 'dtype' must be ember.dtype, not str ({value!r})")
     if hasattr(value, "_data"):     # a Tensor: NumPy would read its values, not a dtype
@@ -150,6 +170,12 @@ def set_default_dtype(d):
     _state.default = d
 
 
+def get_default_complex_dtype():
+    """The dtype of tensors made from Python complex numbers: complex128 when the default dtype is float64,
+    else complex64 (PyTorch's rule)."""
+    return complex128 if get_default_dtype() is float64 else complex64
+
+
 # ----------------------------------------------------------------------------- promotion
 
 def promote_types(type1, type2):
@@ -161,6 +187,8 @@ def promote_types(type1, type2):
     a, b = to_dtype(type1), to_dtype(type2)
     if a is b:
         return a
+    if a.is_complex or b.is_complex:
+        return _promote_complex(a, b)
     if a.category != b.category:
         return a if a.category > b.category else b
     if a.category == 2 and {a.name, b.name} == {"float16", "bfloat16"}:
@@ -170,11 +198,25 @@ def promote_types(type1, type2):
     return _BY_NUMPY[np.promote_types(a.np_dtype, b.np_dtype)]
 
 
+def _promote_complex(a, b):
+    """Promotion where one side is complex: the complex type wide enough for both sides' parts.
+
+    Integers and bool take no part in the width (int64 with complex64 is complex64); float64 with
+    complex64 is complex128.
+    """
+    parts = [d.to_real() for d in (a, b) if d.is_complex or d.is_floating_point]
+    widest = parts[0] if len(parts) == 1 else promote_types(*parts)
+    return widest.to_complex()
+
+
 def _combine_categories(higher, lower):
     """PyTorch's rule for folding a lower-priority result into a higher-priority one."""
     if higher is None:
         return lower
-    if lower is None or higher.is_floating_point:
+    if lower is not None and lower.is_complex and not higher.is_complex:
+        # a complex scalar keeps a floating tensor's width (float64 * 1j is complex128)
+        return higher.to_complex() if higher.is_floating_point else lower
+    if lower is None or higher.is_floating_point or higher.is_complex:
         return higher
     if higher is bool or lower.is_floating_point:
         return promote_types(higher, lower)
@@ -189,6 +231,8 @@ def scalar_dtype(value):
         return int64
     if isinstance(value, _builtin_float):
         return get_default_dtype()
+    if isinstance(value, _builtin_complex):
+        return get_default_complex_dtype()
     if isinstance(value, np.generic):
         return from_numpy_dtype(value.dtype)
     raise TypeError(f"expected a Tensor or a Python number, got {type(value).__name__}")
@@ -230,7 +274,7 @@ class finfo:
     """Machine limits for a floating-point dtype, as ``torch.finfo``."""
 
     def __init__(self, type=None):
-        d = get_default_dtype() if type is None else to_dtype(type)
+        d = get_default_dtype() if type is None else to_dtype(type).to_real()
         if not d.is_floating_point:
             raise TypeError(f"finfo expects a floating-point dtype, got {d}")
         info = _ml_dtypes.finfo(d.np_dtype) if d.name == "bfloat16" else np.finfo(d.np_dtype)
@@ -252,7 +296,7 @@ class iinfo:
 
     def __init__(self, type):
         d = to_dtype(type)
-        if d.is_floating_point or d is bool:
+        if d.is_floating_point or d.is_complex or d is bool:
             raise TypeError(f"{d} is not supported by ember.iinfo")
         info = np.iinfo(d.np_dtype)
         self.dtype = d.name
@@ -269,3 +313,14 @@ def is_floating_point(input):
     if not hasattr(input, "_data"):
         raise TypeError(f"is_floating_point(): argument 'input' must be Tensor, not {type(input).__name__}")
     return input.dtype.is_floating_point
+
+
+def is_complex(input):
+    """True when ``input`` has a complex dtype (complex64 or complex128).
+
+    >>> ember.is_complex(ember.tensor([1 + 2j]))
+    True
+    """
+    if not hasattr(input, "_data"):
+        raise TypeError(f"is_complex(): argument 'input' must be Tensor, not {type(input).__name__}")
+    return input.dtype.is_complex

@@ -55,6 +55,8 @@ def _to_array(data, dtype=None):
             raise TypeError(f"new(): invalid data type '{type(_first_leaf(data)).__name__}'")
         if arr.dtype.kind == "f" and not _holds_numpy_floats(data):
             arr = arr.astype(_dtype.get_default_dtype().np_dtype)
+        elif arr.dtype.kind == "c" and not _holds_numpy_floats(data):
+            arr = arr.astype(_dtype.get_default_complex_dtype().np_dtype)
         elif arr.dtype.kind in "iu" and arr.dtype != np.uint8 and not _holds_numpy_floats(data):
             arr = arr.astype(np.int64)
     if dtype is not None:
@@ -222,7 +224,8 @@ class Tensor:
         return self.dtype.is_floating_point
 
     def is_complex(self):
-        return False
+        """True when this tensor's dtype is complex64 or complex128."""
+        return self.dtype.is_complex
 
     def is_signed(self):
         return self.dtype.is_signed
@@ -254,7 +257,7 @@ class Tensor:
             raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want to "
                                "use a computed variable in a subgraph that doesn't require differentiation "
                                "use var_no_grad = var.detach().")
-        if value and not self.dtype.is_floating_point:
+        if value and not (self.dtype.is_floating_point or self.dtype.is_complex):
             raise RuntimeError(f"only Tensors of floating point and complex dtype can require gradients, "
                                f"got {self.dtype}")
         self._requires_grad = bool(value)
@@ -365,16 +368,24 @@ class Tensor:
         return bool(self._data.reshape(()))
 
     def __float__(self):
-        self._check_one_element()
-        return float(self.item())
+        return float(self._real_item("double"))
 
     def __int__(self):
-        self._check_one_element()
-        return int(self.item())
+        return int(self._real_item("int64_t"))
 
     def _check_one_element(self):
         if self._data.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
+
+    def _real_item(self, c_type):
+        """The one element as a real Python number; a complex one must have no imaginary part (PyTorch's rule)."""
+        self._check_one_element()
+        value = self.item()
+        if isinstance(value, complex):
+            if value.imag != 0:
+                raise RuntimeError(f"value cannot be converted to type {c_type} without overflow")
+            value = value.real
+        return value
 
     def __complex__(self):
         return complex(self.item())
@@ -606,13 +617,14 @@ class Tensor:
 
 _TYPE_NAMES = {"bool": "BoolTensor", "uint8": "ByteTensor", "int8": "CharTensor", "int16": "ShortTensor",
                "int32": "IntTensor", "int64": "LongTensor", "float16": "HalfTensor",
-               "bfloat16": "BFloat16Tensor", "float32": "FloatTensor", "float64": "DoubleTensor"}
+               "bfloat16": "BFloat16Tensor", "float32": "FloatTensor", "float64": "DoubleTensor",
+               "complex64": "ComplexFloatTensor", "complex128": "ComplexDoubleTensor"}
 
 
 def _type_word(d):
     return {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
             "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-            "bool": "Bool"}[d.name]
+            "bool": "Bool", "complex64": "ComplexFloat", "complex128": "ComplexDouble"}[d.name]
 
 
 def _parse_to(args, kwargs):

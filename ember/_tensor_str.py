@@ -4,7 +4,8 @@ One format is chosen for all the elements a tensor shows: integer-valued floats 
 ``1.``, others with ``precision`` decimals, and scientific notation is used when the
 magnitudes span more than 1000x, exceed 1e8 or fall below 1e-4. Columns are right
 aligned to the widest element, rows wrap at ``linewidth``, and tensors with more than
-``threshold`` elements show only ``edgeitems`` at each end of each dimension.
+``threshold`` elements show only ``edgeitems`` at each end of each dimension. Complex
+tensors format their real and imaginary parts with one format each: ``1.5000+2.0000j``.
 """
 
 import contextlib
@@ -106,6 +107,20 @@ class _Formatter:
         return text.rjust(self.width)
 
 
+class _ComplexFormatter:
+    """Complex elements: the real parts right-aligned in their own format, then the imaginary parts' with a sign."""
+
+    def __init__(self, values):
+        self.real = _Formatter(values.real, True)
+        self.imag = _Formatter(values.imag, True)
+        self.width = self.real.width + self.imag.width + 1     # the 'j'
+
+    def format(self, value):
+        real = self.real.format(value.real)
+        imag = (self.imag.format(value.imag) + "j").lstrip()
+        return real + imag if imag[0] in "+-" else real + "+" + imag
+
+
 def _summarized(array):
     """The elements a summarised print shows: ``edgeitems`` from each end of every dimension."""
     edge = PRINT_OPTIONS["edgeitems"]
@@ -156,7 +171,8 @@ def _array_str(array, indent, summarize, formatter):
 
 def _body(array, is_float, indent):
     summarize = array.size > PRINT_OPTIONS["threshold"]
-    formatter = _Formatter(_summarized(array) if summarize else array, is_float)
+    shown = _summarized(array) if summarize else array
+    formatter = _ComplexFormatter(shown) if array.dtype.kind == "c" else _Formatter(shown, is_float)
     return _array_str(array, indent, summarize, formatter)
 
 
@@ -205,7 +221,7 @@ def tensor_repr(tensor):
     else:
         if not PRINT_OPTIONS["edgeitems"]:
             suffixes.append(f"size={tuple(array.shape)}")
-        if d not in (default, _dtype.int64, _dtype.bool):
+        if d not in (default, _dtype.get_default_complex_dtype(), _dtype.int64, _dtype.bool):
             suffixes.append(f"dtype={d}")
         body = _body(array, d.is_floating_point, indent)
     if tensor.grad_fn is not None:

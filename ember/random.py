@@ -201,6 +201,16 @@ def _normal_array(rng, shape, dtype):
     return rng.standard_normal(shape, dtype=work)
 
 
+def _complex_array(part, shape, target, scale=1.0):
+    """A complex array of ``target`` whose real and imaginary parts are each drawn by ``part(shape, real dtype)``
+    and multiplied by ``scale`` (complex ``randn`` draws each part with variance 1/2, as PyTorch's)."""
+    parts = target.to_real()
+    real, imag = part(shape, parts), part(shape, parts)
+    values = np.empty(shape, dtype=target.np_dtype)
+    values.real, values.imag = real * scale, imag * scale
+    return values
+
+
 def _require_float(dtype, kernel):
     """PyTorch's NotImplementedError for a floating-point-only kernel given another dtype."""
     if not dtype.is_floating_point:
@@ -248,8 +258,12 @@ def rand(*sizes, size=None, generator=None, out=None, dtype=None, layout=None, d
     """
     shape = _sizes(sizes, size, "rand")
     target = _factory_dtype(dtype, out)
+    rng = _numpy_generator(generator)
+    if target.is_complex:
+        values = _complex_array(lambda part_shape, part: _uniform_array(rng, part_shape, part), shape, target)
+        return _finish(values, device, requires_grad, out)
     _require_float(target, "check_uniform_bounds")
-    return _finish(_uniform_array(_numpy_generator(generator), shape, target), device, requires_grad, out)
+    return _finish(_uniform_array(rng, shape, target), device, requires_grad, out)
 
 
 def randn(*sizes, size=None, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
@@ -261,8 +275,13 @@ def randn(*sizes, size=None, generator=None, out=None, dtype=None, layout=None, 
     """
     shape = _sizes(sizes, size, "randn")
     target = _factory_dtype(dtype, out)
+    rng = _numpy_generator(generator)
+    if target.is_complex:
+        values = _complex_array(lambda part_shape, part: _normal_array(rng, part_shape, part), shape, target,
+                                scale=0.5 ** 0.5)
+        return _finish(values, device, requires_grad, out)
     _require_float(target, "normal_kernel_cpu")
-    values = _normal_array(_numpy_generator(generator), shape, target).astype(target.np_dtype)
+    values = _normal_array(rng, shape, target).astype(target.np_dtype)
     return _finish(values, device, requires_grad, out)
 
 

@@ -65,7 +65,7 @@ def _to_lib(lib, value, requires_grad):
             t = ember.from_numpy(value.copy() if value.flags.c_contiguous else value.copy(order="K"))
             if not value.flags.c_contiguous and value.ndim >= 2:
                 t = ember.from_numpy(np.ascontiguousarray(value.swapaxes(-1, -2))).transpose(-1, -2)
-        if requires_grad and value.dtype.kind == "f":
+        if requires_grad and value.dtype.kind in "fc":
             t.requires_grad_(True)
         return t
     if isinstance(value, (list, tuple)) and value and isinstance(value[0], np.ndarray):
@@ -78,7 +78,7 @@ def _to_lib(lib, value, requires_grad):
 def to_numpy(value):
     """NumPy array of an ember or torch tensor (detached)."""
     if torch is not None and isinstance(value, torch.Tensor):
-        return value.detach().numpy()
+        return value.detach().resolve_conj().resolve_neg().numpy()
     if isinstance(value, ember.Tensor):
         return np.asarray(value.detach()._data)
     return np.asarray(value)
@@ -102,7 +102,10 @@ def assert_close(actual, expected, rtol=1e-5, atol=1e-6, check_dtype=True, what=
     if check_dtype and isinstance(actual, ember.Tensor) and torch is not None and isinstance(expected, torch.Tensor):
         assert actual.dtype.name == str(expected.dtype).replace("torch.", ""), \
             f"{what}: dtype {actual.dtype} != torch's {expected.dtype}"
-    if a.dtype.kind in "fc" or e.dtype.kind in "fc":
+    if a.dtype.kind == "c" or e.dtype.kind == "c":
+        np.testing.assert_allclose(a.astype(np.complex128), e.astype(np.complex128), rtol=rtol, atol=atol,
+                                   equal_nan=True, err_msg=what)
+    elif a.dtype.kind == "f" or e.dtype.kind == "f":
         np.testing.assert_allclose(a.astype(np.float64), e.astype(np.float64), rtol=rtol, atol=atol,
                                    equal_nan=True, err_msg=what)
     else:
@@ -134,10 +137,10 @@ def parity(fn, *inputs, grad=True, rtol=1e-5, atol=1e-6, check_dtype=True, **kwa
     if not grad:
         return e_out
     pairs = [(e, t) for e, t in zip(e_flat, t_flat)
-             if isinstance(t, torch.Tensor) and t.requires_grad and t.dtype.is_floating_point]
+             if isinstance(t, torch.Tensor) and t.requires_grad and (t.dtype.is_floating_point or t.is_complex())]
     if not pairs:
         return e_out
-    cotangents = [randn(*t.shape).astype(to_numpy(t).dtype) for _, t in pairs]
+    cotangents = [_cotangent(t) for _, t in pairs]
     leaves = [(e, t) for e, t in zip(_flatten(e_inputs), _flatten(t_inputs))
               if isinstance(t, torch.Tensor) and t.requires_grad]
     t_grads = torch.autograd.grad([t for _, t in pairs], [t for _, t in leaves],
@@ -151,6 +154,14 @@ def parity(fn, *inputs, grad=True, rtol=1e-5, atol=1e-6, check_dtype=True, **kwa
         assert eg is not None, f"gradient {i}: ember produced no gradient, torch did"
         assert_close(eg, tg, rtol, atol, check_dtype, what=f"gradient of input {i}")
     return e_out
+
+
+def _cotangent(t):
+    """A random gradient for torch output ``t``: real, or with random imaginary parts for complex outputs."""
+    values = randn(*t.shape)
+    if t.is_complex():
+        values = values + 1j * randn(*t.shape)
+    return np.asarray(values).astype(to_numpy(t).dtype)
 
 
 def _compare(a, b, path, rtol, atol):

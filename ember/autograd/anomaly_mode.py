@@ -116,7 +116,7 @@ def run_checked(node, grads):
 def report_nan(node, grads):
     """Raise RuntimeError naming ``node`` when one of the gradients it produced holds NaN."""
     for i, g in enumerate(grads):
-        if g is None or not g.dtype.is_floating_point:
+        if g is None or not (g.dtype.is_floating_point or g.dtype.is_complex):
             continue
         if bool(g._xp.isnan(g._data).any()):
             _warn_forward_trace(node)

@@ -71,6 +71,8 @@ def _fit_gradient(node, index, grad, meta_tensor_shape, meta_dtype):
                                f"{list(grad.shape)} but expected shape compatible with "
                                f"{list(meta_tensor_shape)}") from None
     if grad.dtype is not meta_dtype:
+        if grad.dtype.is_complex and not meta_dtype.is_complex:
+            grad = grad.real        # a real input's gradient is the real part (PyTorch's engine does the same)
         grad = grad.to(meta_dtype)
     return grad
 

@@ -133,7 +133,10 @@ class BackwardNode:
         if self.materialize_grads and (len(grads) != 1 or grads[0] is None):
             grads = tuple(g if g is not None else _zeros_like_meta(meta)
                           for g, meta in zip(grads, self._output_meta))
-        result = forward_cls.backward(self, *grads)
+        if not forward_cls.complex_backward and _any_complex(grads):
+            result = _conjugated(forward_cls.backward(self, *_conjugated(grads)))
+        else:
+            result = forward_cls.backward(self, *grads)
         if not isinstance(result, tuple):
             result = (result,)
         n_inputs = len(self.next_functions) if self._tensor_args is None else self._tensor_args[1]
@@ -158,6 +161,20 @@ class BackwardNode:
 
 
 FunctionCtx = BackwardNode       # PyTorch's name for the ctx type (``ctx: FunctionCtx`` annotations)
+
+
+def _any_complex(grads):
+    for g in grads:
+        if g is not None and g._data.dtype.kind == "c":
+            return True
+    return False
+
+
+def _conjugated(grads):
+    """The complex conjugates of a gradient or tuple of gradients (None and real ones pass through)."""
+    if not isinstance(grads, (tuple, list)):
+        return grads.conj() if grads is not None and grads._data.dtype.kind == "c" else grads
+    return tuple(_conjugated(g) for g in grads)
 
 
 def _zeros_like_meta(meta):
@@ -347,6 +364,7 @@ class Function:
     """
 
     _backward_suffix = "Backward"
+    complex_backward = True     # a user's backward receives complex gradients as they are, as in PyTorch
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -407,7 +425,7 @@ class Function:
                     metas.append(None)
                     continue
                 metas.append((out.shape, out.dtype))
-                if id(out) in non_diff or not out.dtype.is_floating_point:
+                if id(out) in non_diff or not (out.dtype.is_floating_point or out.dtype.is_complex):
                     continue
                 if id(out) in dirty and out._grad_fn is None and out._requires_grad:
                     raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
@@ -430,10 +448,17 @@ class Primitive(Function):
     Positional arguments may be Tensors (their arrays reach forward) or anything else
     (passed through); keyword arguments are attributes that never need gradients.
     A subclass that returns a view of its first input sets ``is_view = True``.
+
+    Backward rules are written for real numbers. When complex gradients arrive, the rule is
+    taken as that of a holomorphic function (or a linear map with real coefficients) and
+    applied as ``conj(backward(conj(grad)))``, which is PyTorch's convention for complex
+    gradients (grad times the conjugate derivative). A subclass whose backward handles
+    complex numbers itself (``abs``, ``view_as_complex``, the FFTs) sets ``complex_backward = True``.
     """
 
     _backward_suffix = "Backward0"
     is_view = False
+    complex_backward = False
 
     @classmethod
     def apply(cls, *args, **attrs):
@@ -486,10 +511,11 @@ def _record(ctx, args, outputs, raw_outputs):
 
 
 def _link_output(ctx, out, output_nr):
-    """Make a floating-point output the ``output_nr``-th result of ``ctx``; its (shape, dtype) for the engine."""
+    """Make a floating-point or complex output the ``output_nr``-th result of ``ctx``; its (shape, dtype) for the
+    engine."""
     data = out._data
     dtype = _BY_NUMPY[data.dtype]
-    if dtype.is_floating_point:
+    if dtype.is_floating_point or dtype.is_complex:
         out._grad_fn = ctx
         out._output_nr = output_nr
         out._requires_grad = True

@@ -9,6 +9,7 @@ from .._tensor import Tensor
 from . import (
     activation,
     combinatorics,
+    complex,
     conv,
     conversion,
     ctc,
@@ -28,14 +29,15 @@ from . import (
     sampling,
     shape,
     shuffle,
+    spectral,
     statistics,
     windows,
 )
 from ._util import check_tensor
 
 FAMILIES = (conversion, elementwise, reduction, shape, indexing, linalg, statistics, combinatorics, queries,
-            activation, windows, conv, pooling, normalization, loss, ctc, dropout, embedding, distance, linear, padding,
-            shuffle, sampling)
+            activation, windows, complex, conv, pooling, normalization, loss, ctc, dropout, embedding, distance, linear,
+            padding, shuffle, sampling, spectral)
 
 
 def attach_tensor_methods(*modules):

@@ -13,7 +13,8 @@ from ..autograd import grad_mode
 # How PyTorch's C++ messages name each dtype ("expected dtype float for `end` but got dtype long int").
 _C_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
                  "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
-                 "uint8": "unsigned char", "bool": "bool"}
+                 "uint8": "unsigned char", "bool": "bool", "complex64": "c10::complex<float>",
+                 "complex128": "c10::complex<double>"}
 
 
 def c_type_name(dtype):
@@ -22,8 +23,8 @@ def c_type_name(dtype):
 
 
 def as_float_input(x):
-    """``x`` itself when floating point, else ``x`` cast to the default dtype (``exp(int)`` is float)."""
-    if x.dtype.is_floating_point:
+    """``x`` itself when floating point or complex, else ``x`` cast to the default dtype (``exp(int)`` is float)."""
+    if x.dtype.is_floating_point or x.dtype.is_complex:
         return x
     return x._cast(_dtype.get_default_dtype())
 
@@ -62,6 +63,14 @@ def constant(array, like=None):
     if like is not None:
         array = np.asarray(array).astype(like._data.dtype, copy=False)
     return Tensor._make(array)
+
+
+def refuse_complex(input, error, message):
+    """Raise PyTorch's ``error(message)`` when ``input`` is complex, for ops PyTorch does not define on complex
+    tensors (ordering, extremes): nothing computes on the real parts alone. ``{dtype}`` in ``message`` names the
+    dtype as PyTorch does (``ComplexFloat``)."""
+    if isinstance(input, Tensor) and input.dtype.is_complex:
+        raise error(message.format(dtype=_type_word(input.dtype)))
 
 
 def check_tensor(value, name, fn):

@@ -20,7 +20,7 @@ from .. import _dtype
 from .._device import array_module
 from .._tensor import Tensor
 from ..autograd.function import Primitive
-from ._util import bool_arg, check_tensor, float_arg, in_blocks, wrap_dim
+from ._util import bool_arg, check_tensor, float_arg, in_blocks, refuse_complex, wrap_dim
 
 __all__ = ["softmax", "log_softmax", "celu", "celu_", "selu", "selu_", "rrelu", "rrelu_", "prelu", "threshold",
            "threshold_", "hardshrink"]
@@ -591,6 +591,7 @@ def prelu(input, weight):
 
 def hardtanh(input, min_val=-1.0, max_val=1.0):
     """``x`` clamped to ``[min_val, max_val]`` (the kernel of ``F.hardtanh`` and ``F.relu6``)."""
+    refuse_complex(input, NotImplementedError, "clamp is not supported for complex types")
     check_tensor(input, "input", "hardtanh")
     if input.dtype is _dtype.bool:
         raise RuntimeError("Bool inputs not supported for hardtanh")

@@ -1,5 +1,7 @@
 """Copies and dtype conversions: ``clone``, ``contiguous``, ``Tensor.to(dtype)``, ``float()``..."""
 
+import warnings
+
 import numpy as np
 
 from .. import _dtype
@@ -24,17 +26,25 @@ class Cast(Primitive):
     """Convert to another dtype; the gradient converts back (and is None for non-float inputs)."""
 
     grad_fn_name = "ToCopyBackward0"
+    complex_backward = True
 
     @staticmethod
     def forward(ctx, x, *, dtype):
         ctx.input_dtype = _dtype.from_numpy_dtype(x.dtype)
+        if x.dtype.kind == "c" and dtype is _dtype.bool:
+            return x != 0       # nonzero when either part is
+        if x.dtype.kind == "c" and not dtype.is_complex:
+            x = x.real          # complex to real keeps the real part (the caller has warned)
         return x.astype(dtype.np_dtype)
 
     @staticmethod
     def backward(ctx, grad):
-        if not ctx.input_dtype.is_floating_point:
+        source = ctx.input_dtype
+        if not (source.is_floating_point or source.is_complex):
             return None
-        return grad._cast(ctx.input_dtype)
+        if grad.dtype.is_complex and not source.is_complex:
+            grad = grad.real        # a real input gets the real part of a complex result's gradient
+        return grad._cast(source)
 
 
 def clone(input, *, memory_format=None):
@@ -58,6 +68,8 @@ def _cast(self, dtype):
     """``self`` converted to ``dtype`` (a differentiable copy), or ``self`` when it already is."""
     if self._data.dtype == dtype.np_dtype:
         return self
+    if self._data.dtype.kind == "c" and not dtype.is_complex and dtype is not _dtype.bool:
+        warnings.warn("Casting complex values to real discards the imaginary part", UserWarning, stacklevel=3)
     return Cast.apply(self, dtype=dtype)
 
 
@@ -83,6 +95,8 @@ TENSOR_METHODS = {
     "byte": _caster(_dtype.uint8),
     "bool": _caster(_dtype.bool),
     "bfloat16": lambda self, memory_format=None: _cast(self, _dtype._load_bfloat16()),
+    "cfloat": _caster(_dtype.complex64),
+    "cdouble": _caster(_dtype.complex128),
 }
 
 

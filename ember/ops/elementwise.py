@@ -7,6 +7,12 @@ or Primitive classes where they need more. Operands are promoted first
 (``promote_operands``); broadcasting in backward is undone by the engine, so each rule
 is written for same-shaped operands. Comparisons, logical and bitwise ops have no
 gradient and work on the arrays directly.
+
+Complex tensors follow PyTorch: the rules here are the real formulas, which the autograd
+engine applies to complex gradients as ``conj(rule(conj(grad)))`` (grad times the conjugate
+derivative, see ``Primitive``); abs and sgn, which are not holomorphic, have rules of their
+own. Ops PyTorch does not define for complex numbers raise its error (``_COMPLEX_ERRORS``)
+instead of dropping a part.
 """
 
 import math
@@ -59,8 +65,48 @@ def _check_dtypes(name, tensor, dtypes):
 
 def _prepare(name, tensor, dtypes):
     """The tensor a ``dtypes``-policy op computes on: checked, and cast to float for FLOAT ops."""
+    _check_complex(name, tensor.dtype)
     _check_dtypes(name, tensor, dtypes)
     return as_float_input(tensor) if dtypes == FLOAT else tensor
+
+
+# What PyTorch raises for ops it does not define on complex tensors: name -> (exception, message).
+_KERNEL_MISSING = "\"{kernel}\" not implemented for '{dtype}'"
+_COMPLEX_ERRORS = {
+    **{name: (NotImplementedError, _KERNEL_MISSING.replace("{kernel}", f"{name}_vml_cpu"))
+       for name in ("erf", "erfc", "erfinv", "lgamma")},
+    **{name: (NotImplementedError, _KERNEL_MISSING.replace("{kernel}", f"{name}_cpu"))
+       for name in ("fmod", "remainder", "atan2", "hypot", "copysign", "logaddexp2", "xlogy", "logit", "nextafter",
+                    "lt", "le", "gt", "ge", "gcd", "lcm")},
+    **{name: (NotImplementedError, f"{name} is not supported for complex inputs")
+       for name in ("floor", "ceil", "trunc")},
+    **{name: (RuntimeError, f"{name} is not supported for complex tensors.") for name in ("deg2rad", "rad2deg")},
+    **{name: (RuntimeError, f"{name} not implemented for complex tensors.")
+       for name in ("maximum", "minimum", "fmax", "fmin")},
+    **{name: (RuntimeError, f"{name} does not support complex inputs.") for name in ("isposinf", "isneginf")},
+    "digamma": (NotImplementedError, _KERNEL_MISSING.replace("{kernel}", "digamma")),
+    "polygamma": (NotImplementedError, _KERNEL_MISSING.replace("{kernel}", "polygamma")),
+    "round": (NotImplementedError, _KERNEL_MISSING.replace("{kernel}", "round_vml_cpu")),
+    "round_decimals": (NotImplementedError, _KERNEL_MISSING.replace("{kernel}", "round_cpu")),
+    "sign": (NotImplementedError, "Unlike NumPy, torch.sign is not intended to support complex numbers. Please use "
+                                  "torch.sgn instead."),
+    "signbit": (NotImplementedError, "signbit is not implemented for complex tensors."),
+    "clamp": (NotImplementedError, "clamp is not supported for complex types"),
+    "relu": (NotImplementedError, "clamp is not supported for complex types"),
+    "heaviside": (RuntimeError, "heaviside is not yet implemented for complex tensors."),
+    "floor_divide": (NotImplementedError, _KERNEL_MISSING.replace("{kernel}", "div_floor_cpu")),
+    "div_floor": (NotImplementedError, _KERNEL_MISSING.replace("{kernel}", "div_floor_cpu")),
+    "div_trunc": (NotImplementedError, _KERNEL_MISSING.replace("{kernel}", "div_trunc_cpu")),
+}
+
+
+def _check_complex(name, dtype):
+    """PyTorch's error when op ``name`` is given a complex ``dtype`` it is not defined for."""
+    if dtype.is_complex and name in _COMPLEX_ERRORS:
+        kind, message = _COMPLEX_ERRORS[name]
+        raise kind(message.format(dtype=_type_word(dtype)))
+
+
 
 
 def _zeros_like(tensor):
@@ -88,7 +134,7 @@ def _promoted_arrays(*operands):
 
 
 def _is_number(value):
-    return isinstance(value, (bool, int, float, np.bool_, np.number))
+    return isinstance(value, (bool, int, float, complex, np.bool_, np.number))
 
 
 def _check_operand(value, name, position, fn, numbers_allowed):
@@ -381,6 +427,7 @@ def polygamma(n, input, *, out=None):
     """
     check_tensor(input, "input", "polygamma")
     n = int_arg(n, "polygamma", "n")
+    _check_complex("digamma" if n == 0 else "polygamma", input.dtype)
     if n < 0:
         raise RuntimeError(f"polygamma(n, x) does not support negative n, got n={n}")
     return _into(out, Polygamma.apply(as_float_input(input), n=n), "polygamma")
@@ -409,7 +456,8 @@ def _unary(name, what, array_fn, derivative, dtypes, array_derivative=None):
         return derivative(x, y, grad)
 
     cls = type(name.capitalize(), (Primitive,), {
-        "forward": staticmethod(forward), "backward": staticmethod(backward), "__module__": __name__})
+        "forward": staticmethod(forward), "backward": staticmethod(backward), "__module__": __name__,
+        "complex_backward": name in _NOT_HOLOMORPHIC})
 
     def op(input, *, out=None):
         check_tensor(input, "input", name)
@@ -430,6 +478,23 @@ def _sign_array(xp, x):
     return (x > 0).astype(x.dtype) - (x < 0).astype(x.dtype)
 
 
+def _sgn_array(xp, x):
+    """``sign`` for real arrays; ``z / |z|`` (0 at 0) for complex ones."""
+    if x.dtype.kind != "c":
+        return _sign_array(xp, x)
+    magnitude = xp.abs(x)
+    return xp.where(magnitude == 0, 0, x / xp.where(magnitude == 0, 1, magnitude)).astype(x.dtype)
+
+
+def _sgn_derivative(x, y, g):
+    """Zero for real inputs; for complex ones ``(g - y^2 conj(g)) / (2 |x|)`` (0 at 0), PyTorch's rule."""
+    if not x.is_complex():
+        return _zeros_like(g)
+    magnitude = x.abs()
+    zero = magnitude == 0
+    return _select(zero, 0, (g - y * y * g.conj()) / (2 * _select(zero, 1, magnitude)))
+
+
 def _sinc_array(xp, x):
     px = math.pi * x
     return xp.where(x == 0, 1, xp.sin(px) / xp.where(x == 0, 1, px)).astype(x.dtype)
@@ -440,6 +505,13 @@ def _sinc_slope(x, y):
     zero = x == 0
     safe = _select(zero, 1, x)
     return _select(zero, 0, ((math.pi * safe).cos() - y) / safe)
+
+
+def _acosh_slope(x):
+    """1 / sqrt(x^2 - 1); for complex x as 1 / (sqrt(x - 1) sqrt(x + 1)), the branch arccosh takes."""
+    if x.is_complex():
+        return (x - 1).rsqrt() * (x + 1).rsqrt()
+    return (x * x - 1).rsqrt()
 
 
 def _zero_grad(x, y, g):
@@ -468,7 +540,7 @@ _UNARY = {
     "cosh": ("The hyperbolic cosine", lambda xp, x: xp.cosh(x), lambda x, y, g: g * x.sinh()),
     "tanh": ("The hyperbolic tangent", lambda xp, x: xp.tanh(x), lambda x, y, g: g * (1 - y * y)),
     "asinh": ("The inverse hyperbolic sine", lambda xp, x: xp.arcsinh(x), lambda x, y, g: g * (x * x + 1).rsqrt()),
-    "acosh": ("The inverse hyperbolic cosine", lambda xp, x: xp.arccosh(x), lambda x, y, g: g * (x * x - 1).rsqrt()),
+    "acosh": ("The inverse hyperbolic cosine", lambda xp, x: xp.arccosh(x), lambda x, y, g: g * _acosh_slope(x)),
     "atanh": ("The inverse hyperbolic tangent", lambda xp, x: xp.arctanh(x), lambda x, y, g: g / (1 - x * x)),
     "sigmoid": ("The logistic function 1 / (1 + exp(-input))", lambda xp, x: 1 / (1 + xp.exp(-x)),
                 lambda x, y, g: g * y * (1 - y)),
@@ -501,8 +573,11 @@ _UNARY_FLOATING = {
 _UNARY_ANY = {
     # Every dtype keeps its dtype.
     "sign": ("-1, 0 or 1 by the sign of input (0 for NaN)", _sign_array, _zero_grad),
-    "sgn": ("The sign, as ``sign`` for real tensors", _sign_array, _zero_grad),
+    "sgn": ("The sign, as ``sign`` for real tensors and z / |z| for complex ones", _sgn_array, _sgn_derivative),
 }
+
+# Unary functions taking complex inputs that are not holomorphic: their rules above handle complex numbers.
+_NOT_HOLOMORPHIC = ("abs", "sgn")
 
 _UNARY_OPS = {}
 for _table, _dtypes in ((_UNARY, FLOAT), (_UNARY_INTEGRAL, INTEGRAL), (_UNARY_FLOATING, FLOATING),
@@ -530,6 +605,8 @@ def relu(input, *, out=None):
     """
     if isinstance(input, Tensor) and input.dtype is _dtype.bool:
         raise RuntimeError("Boolean inputs not supported for relu")
+    if isinstance(input, Tensor):
+        _check_complex("relu", input.dtype)
     return _relu(input, out=out)
 
 
@@ -561,6 +638,7 @@ def round(input, *, decimals=0, out=None):
         raise TypeError(f"round(): argument 'decimals' must be int, not {type(decimals).__name__}")
     if decimals == 0:
         return _round_to_integer(input, out=out)
+    _check_complex("round_decimals", input.dtype)
     _check_dtypes("round", input, FLOATING)
     return _into(out, RoundDecimals.apply(input, decimals=int(decimals)), "round")
 
@@ -592,6 +670,7 @@ def logit(input, eps=None, *, out=None):
     tensor([-1.0986,  0.0000])
     """
     check_tensor(input, "input", "logit")
+    _check_complex("logit", input.dtype)
     eps = float_arg(eps, "logit", "eps", optional=True)
     return _into(out, Logit.apply(as_float_input(input), eps=None if eps is None else float(eps)), "logit")
 
@@ -681,8 +760,8 @@ _PREDICATES = {
     "isneginf": ("Whether each element is -inf", lambda xp, x: x == -np.inf, lambda xp, x: xp.zeros(x.shape, bool)),
     "isfinite": ("Whether each element is finite", lambda xp, x: xp.isfinite(x),
                  lambda xp, x: xp.ones(x.shape, bool)),
-    "isreal": ("Whether each element is real (always, for real dtypes)", lambda xp, x: xp.ones(x.shape, bool),
-               lambda xp, x: xp.ones(x.shape, bool)),
+    "isreal": ("Whether each element is real (always, for real dtypes)", lambda xp, x: x.imag == 0 if
+               x.dtype.kind == "c" else xp.ones(x.shape, bool), lambda xp, x: xp.ones(x.shape, bool)),
     "signbit": ("Whether each element has its sign bit set (true for -0.0)", lambda xp, x: xp.signbit(x),
                 lambda xp, x: x < 0),
 }
@@ -691,6 +770,7 @@ _PREDICATES = {
 def _predicate(name, what, float_fn, integral_fn):
     def op(input, *, out=None):
         check_tensor(input, "input", name)
+        _check_complex(name, input.dtype)
         x = input._data
         fn = integral_fn if _is_integral_array(x) else float_fn
         return _into(out, _as_tensor_result(fn(array_module(x), x)), name)
@@ -850,9 +930,10 @@ def div(input, other, *, rounding_mode=None, out=None):
                            f"'{rounding_mode}'")
     (a, b), result = promote_operands(input, other)
     if rounding_mode is None:
-        if not result.is_floating_point:
+        if not (result.is_floating_point or result.is_complex):
             a, b = _as_default_float(a), _as_default_float(b)
         return _into(out, Div.apply(a, b), "div")
+    _check_complex(f"div_{rounding_mode}", result)
     if result is _dtype.bool:
         raise _not_implemented(f"div_{rounding_mode}_cpu", result)
     return _into(out, FloorDivide.apply(a, b, mode=rounding_mode), "div")
@@ -870,6 +951,7 @@ def floor_divide(input, other, *, out=None):
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
         check_tensor(input, "input", "floor_divide")
     (a, b), result = promote_operands(input, other)
+    _check_complex("floor_divide", result)
     if result is _dtype.bool:
         raise _not_implemented("div_floor_cpu", result)
     return _into(out, FloorDivideNoGrad.apply(a, b, mode="floor"), "floor_divide")
@@ -908,7 +990,8 @@ class Pow(Primitive):
             grad_base = _select(exponent == 0, 0, grad * exponent * base ** (exponent - 1))
         if ctx.needs_input_grad[1]:
             # log(base) is taken as 0 where base is 0 and exponent >= 0: 0 ** e contributes no exponent gradient
-            zero_base = (base == 0) & (exponent >= 0)
+            real_exponent = exponent.real if exponent.is_complex() else exponent
+            zero_base = (base == 0) & (real_exponent >= 0)
             grad_exponent = grad * y * _select(zero_base, 1, base).log()
         return grad_base, grad_exponent
 
@@ -952,14 +1035,17 @@ def pow(input, exponent, *, out=None):
         raise _not_implemented("pow", result)
     if isinstance(exponent, Tensor) or not isinstance(a, Tensor):
         return _into(out, Pow.apply(a, b), "pow")
-    if not result.is_floating_point and exponent < 0:
+    if not (result.is_floating_point or result.is_complex) and exponent < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     return _into(out, PowScalar.apply(a, exponent=exponent), "pow")
 
 
 def _to_float64(operand):
+    """A float_power operand in double precision: float64, or complex128 for complex ones."""
     if isinstance(operand, Tensor):
-        return operand._cast(_dtype.float64)
+        return operand._cast(_dtype.complex128 if operand.dtype.is_complex else _dtype.float64)
+    if isinstance(operand, complex):
+        return operand
     return float(float_arg(operand, "float_power", "exponent"))
 
 
@@ -972,6 +1058,13 @@ def float_power(input, exponent, *, out=None):
     if not isinstance(input, Tensor) and not isinstance(exponent, Tensor):
         check_tensor(input, "input", "float_power")
     return pow(_to_float64(input), _to_float64(exponent), out=out)
+
+
+def _abs_(self):
+    """In-place :func:`abs`; refused for complex tensors, whose absolute values are real (PyTorch's rule)."""
+    if self.dtype.is_complex:
+        raise RuntimeError("In-place abs is not supported for complex tensors.")
+    return self._assign_inplace(abs(self))
 
 
 def float_power_(self, exponent):
@@ -1030,6 +1123,15 @@ def _xlogy_array(xp, a, b):
     return xp.where(xp.isnan(b), np.nan, product).astype(a.dtype)
 
 
+def _logaddexp_array(xp, a, b):
+    """NumPy's logaddexp for real arrays; complex ones (which it lacks) shift by the larger real part first."""
+    if a.dtype.kind != "c":
+        return xp.logaddexp(a, b)
+    shift = xp.maximum(a.real, b.real)
+    shift = xp.where(xp.isfinite(shift), shift, 0)
+    return (shift + xp.log(xp.exp(a - shift) + xp.exp(b - shift))).astype(a.dtype)
+
+
 def _atan2_denominator(a, b):
     squares = a * a + b * b
     return _select(squares == 0, 1, squares)
@@ -1061,7 +1163,7 @@ _BINARY = {
     "copysign": ("The magnitude of input with the sign of other", lambda xp, a, b: xp.copysign(a, b),
                  lambda a, b, y, g: g * _select(a == 0, 0, y / _select(a == 0, 1, a)),
                  lambda a, b, y, g: _zeros_like(g)),
-    "logaddexp": ("log(exp(input) + exp(other)) without overflow", lambda xp, a, b: xp.logaddexp(a, b),
+    "logaddexp": ("log(exp(input) + exp(other)) without overflow", _logaddexp_array,
                   lambda a, b, y, g: g / (1 + (b - a).exp()), lambda a, b, y, g: g / (1 + (a - b).exp())),
     "logaddexp2": ("log2(2 ** input + 2 ** other) without overflow", lambda xp, a, b: xp.logaddexp2(a, b),
                    lambda a, b, y, g: g / (1 + (b - a).exp2()), lambda a, b, y, g: g / (1 + (a - b).exp2())),
@@ -1096,7 +1198,9 @@ def _binary(name, what, array_fn, d_input, d_other, dtypes, numbers):
         _check_operand(input, "input", 1, name, "input" in numbers and isinstance(other, Tensor))
         _check_operand(other, "other", 2, name, "other" in numbers)
         (a, b), result = promote_operands(input, other)
-        if dtypes == FLOATING and not result.is_floating_point or dtypes == INTEGRAL and result is _dtype.bool:
+        _check_complex(name, result)        # complex results that get past it are defined (logaddexp)
+        inexact = result.is_floating_point or result.is_complex
+        if dtypes == FLOATING and not inexact or dtypes == INTEGRAL and result is _dtype.bool:
             raise _not_implemented(f"{name}_cpu", result)
         if dtypes == FLOAT and not result.is_floating_point:
             a, b = _as_default_float(a), _as_default_float(b)
@@ -1186,6 +1290,7 @@ def clamp(input, min=None, max=None, *, out=None):
     tensor([-1.0000,  0.5000,  1.0000])
     """
     check_tensor(input, "input", "clamp")
+    _check_complex("clamp", input.dtype)
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     bounds = [b for b in (min, max) if b is not None]
@@ -1322,7 +1427,8 @@ def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
     tensor([0.5000, 1.0000])
     """
     check_tensor_args("addcdiv", tensor1=tensor1, tensor2=tensor2)
-    if not tensor1.dtype.is_floating_point and not tensor2.dtype.is_floating_point:
+    if not (tensor1.dtype.is_floating_point or tensor1.dtype.is_complex or tensor2.dtype.is_floating_point or
+            tensor2.dtype.is_complex):
         raise RuntimeError("Integer division with addcdiv is no longer supported, and in a future  release addcdiv "
                            "will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can "
                            "be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for "
@@ -1367,7 +1473,9 @@ def _comparison_operands(name, input, other):
     """A Tensor and a Tensor or number, as arrays of their promoted dtype."""
     check_tensor(input, "input", name)
     _check_operand(other, "other", 2, name, True)
-    return _promoted_arrays(input, other)[0]
+    arrays, result = _promoted_arrays(input, other)
+    _check_complex(name, result)
+    return arrays
 
 
 _COMPARISON_OPS = _export({
@@ -1408,7 +1516,8 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     a, b = input._data, other._data
     xp = array_module(a)
     close = a == b
-    if equal_nan and input.dtype.is_floating_point:
+    inexact = input.dtype.is_floating_point or input.dtype.is_complex
+    if equal_nan and inexact:
         close = close | (xp.isnan(a) & xp.isnan(b))
     if rtol == 0 and atol == 0:
         return _as_tensor_result(close)
@@ -1416,7 +1525,7 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
         default = _dtype.get_default_dtype().np_dtype
         a, b = a.astype(default), b.astype(default)
     with np.errstate(all="ignore"):
-        if input.dtype.is_floating_point or input.dtype is _dtype.bool:
+        if inexact or input.dtype is _dtype.bool:
             allowed = atol + xp.abs(rtol * b)
             actual = xp.abs(a - b)
         else:   # integers: the error is exact, the tolerance is in the default float dtype
@@ -1506,7 +1615,7 @@ def _bitwise_operands(name, input, other):
     _check_operand(input, "input", 1, name, isinstance(other, Tensor))
     _check_operand(other, "other", 2, name, True)
     (a, b), result = _promoted_arrays(input, other)
-    if result.is_floating_point or name in _SHIFTS and result is _dtype.bool:
+    if result.is_floating_point or result.is_complex or name in _SHIFTS and result is _dtype.bool:
         raise _not_implemented(_BITWISE[name][1], result)
     return a, b
 
@@ -1524,7 +1633,7 @@ def bitwise_not(input, *, out=None):
     tensor([-1, -6])
     """
     check_tensor(input, "input", "bitwise_not")
-    if input.dtype.is_floating_point:
+    if input.dtype.is_floating_point or input.dtype.is_complex:
         raise _not_implemented("bitwise_not_cpu", input.dtype)
     return _into(out, _as_tensor_result(array_module(input._data).invert(input._data)), "bitwise_not")
 
@@ -1577,7 +1686,7 @@ def _divide_into(self, other):
 
 
 def _invert(self):
-    if self.dtype.is_floating_point:
+    if self.dtype.is_floating_point or self.dtype.is_complex:
         raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
     return bitwise_not(self)
 
@@ -1589,6 +1698,7 @@ def _integer_operands(name, input, other):
     check_tensor(input, "input", name)
     check_tensor(other, "other", name)
     (a, b), result = _promoted_arrays(input, other)
+    _check_complex(name, result)
     if result.is_floating_point or result is _dtype.bool:
         raise _not_implemented(f"{name}_cpu", result)
     return a, b
@@ -1600,6 +1710,7 @@ def _same_dtype_operands(name, input, other):
     check_tensor(other, "values", name)
     if input.dtype is not other.dtype:
         raise RuntimeError(f"{name} is not yet implemented for tensors with different dtypes.")
+    _check_complex(name, input.dtype)
     return _promoted_arrays(input, other)[0]
 
 
@@ -1700,6 +1811,7 @@ for _name in _METHODS:
     if _name not in _NO_INPLACE:
         TENSOR_METHODS[_name + "_"] = _inplace(globals()[_name])
 TENSOR_METHODS["float_power_"] = float_power_
+TENSOR_METHODS["abs_"] = TENSOR_METHODS["absolute_"] = _abs_
 TENSOR_METHODS["polygamma"] = lambda self, n: polygamma(n, self)
 TENSOR_METHODS["polygamma_"] = lambda self, n: self._assign_inplace(polygamma(n, self))
 for _op, _fn in _OPERATORS.items():

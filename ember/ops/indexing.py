@@ -35,6 +35,7 @@ from ._util import (
     constant,
     int_arg,
     promote_operands,
+    refuse_complex,
     wrap_dim,
 )
 from .elementwise import Where, _inplace, _into
@@ -1113,6 +1114,7 @@ def sort(input, dim=-1, descending=False, *, stable=False, out=None):
     >>> ember.sort(ember.tensor([3., 1., 2.])).indices
     tensor([1, 2, 0])
     """
+    refuse_complex(input, RuntimeError, " Sort does not support complex dtypes on CPU")
     check_tensor(input, "input", "sort")
     dim = wrap_dim(dim, input.ndim)
     x = _as_1d(input)
@@ -1127,6 +1129,7 @@ def argsort(input, dim=-1, descending=False, *, stable=False):
     >>> ember.argsort(ember.tensor([3., 1., 2.]), descending=True)
     tensor([0, 2, 1])
     """
+    refuse_complex(input, RuntimeError, " Sort does not support complex dtypes on CPU")
     check_tensor(input, "input", "argsort")
     dim = wrap_dim(dim, input.ndim)
     order = _sort_order(_as_1d(input)._data, dim, descending)
@@ -1140,6 +1143,7 @@ def msort(input, *, out=None):
     tensor([[1., 1.],
             [2., 3.]])
     """
+    refuse_complex(input, RuntimeError, " Sort does not support complex dtypes on CPU")
     return _into(out, sort(input, dim=0).values)
 
 
@@ -1149,6 +1153,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     >>> ember.topk(ember.tensor([1., 5., 3.]), 2).values
     tensor([5., 3.])
     """
+    refuse_complex(input, RuntimeError, " topk does not support complex dtypes on CPU")
     check_tensor(input, "input", "topk")
     k = int_arg(k, "topk", "k")
     if input.dtype is _dtype.bool:
@@ -1173,6 +1178,7 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
     values=tensor(2.),
     indices=tensor(2))
     """
+    refuse_complex(input, NotImplementedError, "\"kthvalue_cpu\" not implemented for '{dtype}'")
     check_tensor(input, "input", "kthvalue")
     k = int_arg(k, "kthvalue", "k")
     if input.dtype is _dtype.bool:
@@ -1210,6 +1216,7 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     >>> ember.unique(ember.tensor([3, 1, 3, 2]), return_counts=True)
     (tensor([1, 2, 3]), tensor([1, 1, 2]))
     """
+    refuse_complex(input, NotImplementedError, "\"unique\" not implemented for '{dtype}'")
     check_tensor(input, "input", "unique")
     if dim is None:
         values, inverse, counts = np.unique(input._data.reshape(-1), return_inverse=True, return_counts=True,
@@ -1231,6 +1238,7 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
     >>> ember.unique_consecutive(ember.tensor([1, 1, 2, 2, 1]))
     tensor([1, 2, 1])
     """
+    refuse_complex(input, NotImplementedError, "\"unique_consecutive\" not implemented for '{dtype}'")
     check_tensor(input, "input", "unique_consecutive")
     if dim is None:
         rows = input._data.reshape(-1, 1)

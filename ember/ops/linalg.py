@@ -365,7 +365,8 @@ def vdot(input, other, *, out=None):
     >>> ember.vdot(ember.tensor([1., 2.]), ember.tensor([3., 4.]))
     tensor(11.)
     """
-    return _dot("vdot", input, other, "other", out)
+    check_tensor_args("vdot", input=input, other=other)
+    return _dot("vdot", input.conj(), other, "other", out)
 
 
 def inner(input, other, *, out=None):
@@ -896,7 +897,7 @@ def trace(input):
     if input.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
     _check_not_bool(input, "trace")
-    dtype = input._data.dtype if input.dtype.is_floating_point else np.int64
+    dtype = input._data.dtype if input.dtype.is_floating_point or input.dtype.is_complex else np.int64
     return Trace.apply(input, dtype=dtype)
 
 

@@ -29,7 +29,7 @@ TENSOR_METHODS = {}
 # PyTorch's ScalarType names, used in its dtype messages ("expected target dtype to be Long or Byte").
 SCALAR_TYPE_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
                      "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-                     "bool": "Bool"}
+                     "bool": "Bool", "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
 
 
 # ----------------------------------------------------------------------------- reductions

@@ -19,7 +19,18 @@ from .. import _dtype, return_types
 from .._device import array_module
 from .._tensor import Tensor, _type_word
 from ..autograd.function import Primitive
-from ._util import as_float_input, bool_arg, check_tensor, constant, int_arg, shape_arg, wrap_dim, wrap_dims, write_out
+from ._util import (
+    as_float_input,
+    bool_arg,
+    check_tensor,
+    constant,
+    int_arg,
+    refuse_complex,
+    shape_arg,
+    wrap_dim,
+    wrap_dims,
+    write_out,
+)
 from .elementwise import maximum, minimum
 from .indexing import scatter_add
 from .shape import Expand, cat, flip, narrow
@@ -169,7 +180,7 @@ def _with_dtype(input, dtype):
 
 def _sum_dtype(input, dtype):
     """PyTorch sums integers and bools in int64 unless told otherwise."""
-    if dtype is not None or input.dtype.is_floating_point:
+    if dtype is not None or input.dtype.is_floating_point or input.dtype.is_complex:
         return input._data.dtype
     return _dtype.int64.np_dtype
 
@@ -208,6 +219,7 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     >>> ember.nansum(ember.tensor([1., float('nan'), 2.]))
     tensor(3.)
     """
+    refuse_complex(input, RuntimeError, "nansum on CPU does not support complex inputs")
     check_tensor(input, "input", "nansum")
     bool_arg(keepdim, "nansum", "keepdim")
     x = _with_dtype(input, dtype)
@@ -234,11 +246,11 @@ def _float_for_mean(name, input, dtype):
     """``input`` in the floating dtype a mean is taken in, or PyTorch's error for integer input."""
     if dtype is not None:
         target = _dtype.to_dtype(dtype)
-        if not target.is_floating_point:
+        if not (target.is_floating_point or target.is_complex):
             raise RuntimeError(f"{name}(): could not infer output dtype. Optional dtype must be either a floating "
                                f"point or complex dtype. Got: {_type_word(target)}")
         return input._cast(target)
-    if not input.dtype.is_floating_point:
+    if not (input.dtype.is_floating_point or input.dtype.is_complex):
         raise RuntimeError(f"{name}(): could not infer output dtype. Input dtype must be either a floating point or "
                            f"complex dtype. Got: {_type_word(input.dtype)}")
     return input
@@ -280,6 +292,7 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     >>> ember.nanmean(ember.tensor([1., float('nan'), 3.]))
     tensor(2.)
     """
+    refuse_complex(input, RuntimeError, "nansum on CPU does not support complex inputs")
     check_tensor(input, "input", "nanmean")
     bool_arg(keepdim, "nanmean", "keepdim")
     x = _with_dtype(input, dtype)
@@ -479,6 +492,7 @@ def cummax(input, dim, *, out=None):
     >>> ember.cummax(ember.tensor([1, 3, 2]), 0).values
     tensor([1, 3, 3])
     """
+    refuse_complex(input, NotImplementedError, "\"cummax_cpu\" not implemented for '{dtype}'")
     check_tensor(input, "input", "cummax")
     return _cumulative_extreme("cummax", input, dim, True, out)
 
@@ -489,6 +503,7 @@ def cummin(input, dim, *, out=None):
     >>> ember.cummin(ember.tensor([3, 1, 2]), 0).indices
     tensor([0, 1, 1])
     """
+    refuse_complex(input, NotImplementedError, "\"cummin_cpu\" not implemented for '{dtype}'")
     check_tensor(input, "input", "cummin")
     return _cumulative_extreme("cummin", input, dim, False, out)
 
@@ -766,6 +781,7 @@ def amax(input, dim=(), keepdim=False, *, out=None):
     >>> ember.amax(ember.tensor([[1, 5], [4, 2]]), dim=0)
     tensor([4, 5])
     """
+    refuse_complex(input, NotImplementedError, "\"max_values_cpu\" not implemented for '{dtype}'")
     check_tensor(input, "input", "amax")
     bool_arg(keepdim, "amax", "keepdim")
     return write_out(out, _extreme_over("amax", input, dim, keepdim, True), "amax")
@@ -777,6 +793,7 @@ def amin(input, dim=(), keepdim=False, *, out=None):
     >>> ember.amin(ember.tensor([[1, 5], [4, 2]]), dim=1)
     tensor([1, 2])
     """
+    refuse_complex(input, NotImplementedError, "\"min_values_cpu\" not implemented for '{dtype}'")
     check_tensor(input, "input", "amin")
     bool_arg(keepdim, "amin", "keepdim")
     return write_out(out, _extreme_over("amin", input, dim, keepdim, False), "amin")
@@ -790,6 +807,7 @@ def aminmax(input, *, dim=None, keepdim=False, out=None):
     min=tensor(1),
     max=tensor(3))
     """
+    refuse_complex(input, NotImplementedError, "\"aminmax_cpu\" not implemented for '{dtype}'")
     check_tensor(input, "input", "aminmax")
     bool_arg(keepdim, "aminmax", "keepdim")
     if dim is None and input.numel() == 0:
@@ -841,6 +859,7 @@ def max(input, dim=None, keepdim=False, *, other=None, out=None):
     """
     check_tensor(input, "input", "max")
     bool_arg(keepdim, "max", "keepdim")
+    _refuse_complex_extreme("max", input, dim, other)
     return _max_or_min("max", input, dim, keepdim, other, out)
 
 
@@ -852,7 +871,16 @@ def min(input, dim=None, keepdim=False, *, other=None, out=None):
     """
     check_tensor(input, "input", "min")
     bool_arg(keepdim, "min", "keepdim")
+    _refuse_complex_extreme("min", input, dim, other)
     return _max_or_min("min", input, dim, keepdim, other, out)
+
+
+def _refuse_complex_extreme(name, input, dim, other):
+    """PyTorch's errors for max/min of a complex tensor (the elementwise form raises in maximum/minimum)."""
+    if other is None and dim is None:
+        refuse_complex(input, NotImplementedError, f"\"{name}_all\" not implemented for '{{dtype}}'")
+    elif other is None:
+        refuse_complex(input, RuntimeError, f"{name}(): does not support complex input")
 
 
 def _arg_extreme(name, input, dim, keepdim):
@@ -878,6 +906,7 @@ def argmax(input, dim=None, keepdim=False, *, out=None):
     >>> ember.argmax(ember.tensor([[1, 5], [4, 2]]), dim=1)
     tensor([1, 0])
     """
+    refuse_complex(input, RuntimeError, "argmax(): does not support complex input")
     check_tensor(input, "input", "argmax")
     bool_arg(keepdim, "argmax", "keepdim")
     return write_out(out, _arg_extreme("argmax", input, dim, keepdim), "argmax")
@@ -889,6 +918,7 @@ def argmin(input, dim=None, keepdim=False, *, out=None):
     >>> ember.argmin(ember.tensor([3, 1, 2]))
     tensor(1)
     """
+    refuse_complex(input, RuntimeError, "argmin(): does not support complex input")
     check_tensor(input, "input", "argmin")
     bool_arg(keepdim, "argmin", "keepdim")
     return write_out(out, _arg_extreme("argmin", input, dim, keepdim), "argmin")
@@ -994,6 +1024,7 @@ def median(input, dim=None, keepdim=False, *, out=None):
     >>> ember.median(ember.tensor([4., 1., 3., 2.]))
     tensor(2.)
     """
+    refuse_complex(input, NotImplementedError, "\"median_cpu\" not implemented for '{dtype}'")
     check_tensor(input, "input", "median")
     bool_arg(keepdim, "median", "keepdim")
     return _median("median", input, dim, keepdim, out, skip_nan=False)
@@ -1005,6 +1036,7 @@ def nanmedian(input, dim=None, keepdim=False, *, out=None):
     >>> ember.nanmedian(ember.tensor([1., float('nan'), 3., 2.]))
     tensor(2.)
     """
+    refuse_complex(input, NotImplementedError, "\"median_cpu\" not implemented for '{dtype}'")
     check_tensor(input, "input", "nanmedian")
     bool_arg(keepdim, "nanmedian", "keepdim")
     return _median("nanmedian", input, dim, keepdim, out, skip_nan=True)
@@ -1030,6 +1062,7 @@ def mode(input, dim=-1, keepdim=False, *, out=None):
     >>> ember.mode(ember.tensor([3, 1, 3, 2])).values
     tensor(3)
     """
+    refuse_complex(input, NotImplementedError, "\"mode_cpu\" not implemented for '{dtype}'")
     check_tensor(input, "input", "mode")
     bool_arg(keepdim, "mode", "keepdim")
     return write_out(out, _select_along("mode", input, dim, keepdim, _mode_index), "mode")

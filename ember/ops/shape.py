@@ -428,7 +428,7 @@ def _H(self):
     if self.ndim != 2:
         hint = " For batches of matrices, consider using tensor.mH" if self.ndim > 2 else ""
         raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {self.ndim}-D tensor.{hint}")
-    return transpose(self, 0, 1)
+    return transpose(self, 0, 1).conj()       # conj: a copy for complex tensors, the view itself for real ones
 
 
 def _mH(self):
@@ -437,7 +437,7 @@ def _mH(self):
     >>> ember.zeros(5, 2, 3).mH.shape
     ember.Size([5, 3, 2])
     """
-    return _matrix_transpose(self, "Tensor.mH", "Consider using x.conj().")
+    return _matrix_transpose(self, "Tensor.mH", "Consider using x.conj().").conj()
 
 
 def adjoint(input):
@@ -447,7 +447,7 @@ def adjoint(input):
     ember.Size([5, 3, 2])
     """
     check_tensor(input, "input", "adjoint")
-    return _matrix_transpose(input, "adjoint()", "Consider using x.conj().")
+    return _matrix_transpose(input, "adjoint()", "Consider using x.conj().").conj()
 
 
 def movedim(input, source, destination):
@@ -917,7 +917,12 @@ class ScatterAddFlat(Primitive):
     def forward(ctx, g, *, index, shape):
         ctx.index = index
         xp = array_module(g)
-        sums = xp.bincount(index.reshape(-1), weights=g.reshape(-1), minlength=math.prod(shape))
+        flat, size = index.reshape(-1), math.prod(shape)
+        if g.dtype.kind == "c":     # bincount takes real weights: the two parts one after the other
+            sums = xp.bincount(flat, weights=g.real.reshape(-1), minlength=size) + \
+                1j * xp.bincount(flat, weights=g.imag.reshape(-1), minlength=size)
+        else:
+            sums = xp.bincount(flat, weights=g.reshape(-1), minlength=size)
         return sums.astype(g.dtype).reshape(shape)
 
     @staticmethod
