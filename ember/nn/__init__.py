@@ -8,6 +8,8 @@ ember.Size([4, 2])
 
 from . import functional, init, modules, parameter, utils
 
+utils._import_parametrizations()
+
 __all__ = ["functional", "init", "utils"]
 for _family in (modules, parameter):
     __all__ += list(_family.__all__)
