@@ -29,7 +29,7 @@ __all__ = [
     "center_crop", "resized_crop", "hflip", "perspective", "vflip", "five_crop", "ten_crop",
     "adjust_brightness", "adjust_contrast", "adjust_saturation", "adjust_hue", "adjust_gamma", "rotate",
     "affine", "to_grayscale", "rgb_to_grayscale", "erase", "gaussian_blur", "invert", "posterize",
-    "solarize", "adjust_sharpness", "autocontrast", "equalize", "elastic_transform",
+    "solarize", "adjust_sharpness", "autocontrast", "equalize", "elastic_transform", "gaussian_noise",
 ]
 
 
@@ -640,6 +640,34 @@ def gaussian_blur(img, kernel_size, sigma=None):
         raise TypeError(f"img should be PIL Image or Tensor. Got {type(img)}")
     blurred = F_t.gaussian_blur(pil_to_tensor(img), kernel_size, sigma)
     return to_pil_image(blurred, mode=img.mode)
+
+
+def gaussian_noise(inpt, mean=0.0, sigma=0.1, clip=True):
+    """Add normal noise N(mean, sigma^2) to a float image in [0, 1], or on the same scale (times 255) to a uint8 one.
+
+    torchvision v2's ``gaussian_noise``: every element gets its own draw (from ember's generator);
+    ``clip`` clamps the result to [0, 1] (or [0, 255]). PIL images are not supported.
+
+    >>> noisy = gaussian_noise(ember.full((1, 4, 4), 0.5), sigma=0.2)
+    >>> bool(((noisy >= 0) & (noisy <= 1)).all())
+    True
+    """
+    if F_pil._is_pil_image(inpt):
+        raise ValueError("Gaussian Noise is not implemented for PIL images.")
+    if not _is_tensor(inpt):
+        raise TypeError(f"gaussian_noise() expects a Tensor image, got {type(inpt)}")
+    if sigma < 0:
+        raise ValueError(f"sigma shouldn't be negative. Got {sigma}")
+    if inpt.is_floating_point():
+        noisy = inpt + (mean + ember.randn_like(inpt) * sigma)
+        return noisy.clamp(0, 1) if clip else noisy
+    if inpt.dtype != ember.uint8:
+        raise ValueError(f"Input tensor is expected to be in uint8 or float dtype, got dtype={inpt.dtype}")
+    noise = (mean * 255 + ember.randn_like(inpt, dtype=ember.float32) * (sigma * 255)).to(ember.int16)
+    noisy = inpt + noise            # int16: room below 0 and above 255 before clipping
+    if clip:
+        noisy = noisy.clamp(0, 255)
+    return noisy.to(ember.uint8)
 
 
 # ----------------------------------------------------------------------------- tone curves

@@ -22,7 +22,7 @@ __all__ = [
     "RandomVerticalFlip", "RandomResizedCrop", "FiveCrop", "TenCrop", "LinearTransformation", "ColorJitter",
     "RandomRotation", "RandomAffine", "Grayscale", "RandomGrayscale", "RandomPerspective", "RandomErasing",
     "GaussianBlur", "InterpolationMode", "RandomInvert", "RandomPosterize", "RandomSolarize",
-    "RandomAdjustSharpness", "RandomAutocontrast", "RandomEqualize", "ElasticTransform",
+    "RandomAdjustSharpness", "RandomAutocontrast", "RandomEqualize", "ElasticTransform", "GaussianNoise",
 ]
 
 
@@ -914,6 +914,28 @@ class GaussianBlur(nn.Module):
 
     def __repr__(self):
         return f"{self.__class__.__name__}(kernel_size={self.kernel_size}, sigma={self.sigma})"
+
+
+class GaussianNoise(nn.Module):
+    """Add normal noise N(mean, sigma^2) to float images in [0, 1] (uint8 on the same scale), clipped by default.
+
+    torchvision v2's transform: a fresh draw for every element (so every image of a batch differs).
+
+    >>> GaussianNoise(sigma=0.05)(ember.rand(2, 1, 8, 8)).shape
+    ember.Size([2, 1, 8, 8])
+    """
+
+    def __init__(self, mean=0.0, sigma=0.1, clip=True):
+        super().__init__()
+        self.mean = mean
+        self.sigma = sigma
+        self.clip = clip
+
+    def forward(self, inpt):
+        return F.gaussian_noise(inpt, mean=self.mean, sigma=self.sigma, clip=self.clip)
+
+    def __repr__(self):
+        return f"{self.__class__.__name__}(mean={self.mean}, sigma={self.sigma}, clip={self.clip})"
 
 
 # ----------------------------------------------------------------------------- random tone curves
