@@ -162,10 +162,11 @@ def test_packed_input_against_torch(config, lengths, enforce_sorted):
 @pytest.mark.parametrize("mode", list(CLASSES))
 def test_float32_noncontiguous_and_empty_batch(mode):
     t_module, e_module = _pair(mode, 3, 5, num_layers=2, bidirectional=True, dtype="float32")
+    # float32 weight gradients are sums of terms of size ~4 whose results can be ~0.02: atol at float32's scale
     compare_modules(t_module, e_module, lambda m, mod, x: mod(x), randn(4, 2, 3).astype(np.float32),
-                    rtol=1e-5, atol=1e-6)
+                    rtol=1e-5, atol=1e-5)
     compare_modules(t_module, e_module, lambda m, mod, x: mod(x.transpose(0, 1)),     # a non-contiguous input
-                    randn(2, 4, 3).astype(np.float32), rtol=1e-5, atol=1e-6)
+                    randn(2, 4, 3).astype(np.float32), rtol=1e-5, atol=1e-5)
     compare_modules(t_module, e_module, lambda m, mod, x: mod(x), randn(4, 0, 3).astype(np.float32))
 
 
