@@ -7,6 +7,7 @@ import pytest
 sys.path.insert(0, os.path.dirname(__file__))
 
 import helpers  # noqa: E402
+from local_server import LocalServer  # noqa: E402
 
 import ember  # noqa: E402
 
@@ -29,3 +30,25 @@ def default_float64():
     ember.set_default_dtype(ember.float32)
     if torch is not None:
         torch.set_default_dtype(torch.float32)
+
+
+@pytest.fixture
+def http_server(tmp_path_factory):
+    """A LocalServer serving a fresh empty directory (``server.root``); tests copy or write files into it."""
+    server = LocalServer(tmp_path_factory.mktemp("served"))
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def serve_directory():
+    """A factory: ``serve_directory(path)`` serves an existing directory and returns its LocalServer."""
+    servers = []
+
+    def start(directory):
+        servers.append(LocalServer(directory))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.close()

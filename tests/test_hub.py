@@ -9,7 +9,7 @@ import zipfile
 
 import numpy as np
 import pytest
-from vision.conftest import LocalServer  # tests/vision/conftest.py: the shared local server
+from local_server import LocalServer
 
 import ember
 import ember.hub as hub

@@ -1,11 +1,12 @@
-"""Fixtures shared by the vision tests: a local HTTP server on 127.0.0.1 standing in for dataset and weight hosts."""
+"""A local HTTP server on 127.0.0.1 standing in for dataset, weight and checkpoint hosts in tests (no internet).
+
+tests/conftest.py turns it into the ``http_server`` and ``serve_directory`` fixtures every test folder can use.
+"""
 
 import functools
 import http.server
 import os
 import threading
-
-import pytest
 
 
 class LocalServer:
@@ -63,25 +64,3 @@ class _CountingHandler(http.server.SimpleHTTPRequestHandler):
 
     def log_message(self, format, *args):      # keep test output clean
         pass
-
-
-@pytest.fixture
-def http_server(tmp_path_factory):
-    """A LocalServer serving a fresh empty directory (``server.root``); tests copy or write files into it."""
-    server = LocalServer(tmp_path_factory.mktemp("served"))
-    yield server
-    server.close()
-
-
-@pytest.fixture
-def serve_directory():
-    """A factory: ``serve_directory(path)`` serves an existing directory and returns its LocalServer."""
-    servers = []
-
-    def start(directory):
-        servers.append(LocalServer(directory))
-        return servers[-1]
-
-    yield start
-    for server in servers:
-        server.close()
