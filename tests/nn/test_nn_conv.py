@@ -48,6 +48,16 @@ def test_conv_transpose_output_padding(kw):
            randn(3 * kw.get("groups", 1)))
 
 
+@pytest.mark.parametrize("xs, ws, kw", [((3, 5, 1, 1), (5, 4, 7, 7), {}),                # DCGAN's first layer
+                                         ((2, 4, 2, 3), (4, 3, 4, 4), dict(padding=1)),
+                                         ((2, 4, 1, 2), (4, 2, 3, 3), dict(dilation=2, groups=2))])
+def test_conv_transpose_from_input_smaller_than_the_kernel(xs, ws, kw):
+    """Stride-1 transposed convolutions of inputs smaller than the kernel's span take the col2im path."""
+    groups = kw.get("groups", 1)
+    parity(lambda m, x, w, b: m.conv_transpose2d(x, w, b, **kw), randn(*xs), randn(*ws), randn(ws[1] * groups))
+    check_grad(lambda x, w: ember.conv_transpose2d(x, w, **kw), randn(*xs[:2], *xs[2:]) * 0.5, randn(*ws) * 0.5)
+
+
 def test_conv_float32_and_noncontiguous():
     x = randn(2, 3, 6, 5, dtype=np.float32)
     w = randn(4, 3, 3, 3, dtype=np.float32)
