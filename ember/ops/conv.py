@@ -386,12 +386,12 @@ def _flipped_geometry(geometry, spatial, out):
 
     With stride 1, ``gx`` is ``gy`` (padded by reach - 1 - pad) correlated with the flipped,
     channel-transposed kernel; this needs the padding to be at most the kernel's reach. When ``gy`` is smaller
-    than the kernel's span (a transposed convolution from a 1x1 input, say), that convolution would read mostly
-    padding, so None sends it to col2im.
+    than the kernel's span in every dimension (a transposed convolution from a 1x1 input, say), that convolution
+    would read mostly padding, so None sends it to col2im.
     """
     if not geometry.flat:
         return None
-    if any(o < dl * (k - 1) + 1 for o, k, dl in zip(out, geometry.kernel, geometry.dilation)):
+    if all(o < dl * (k - 1) + 1 for o, k, dl in zip(out, geometry.kernel, geometry.dilation)):
         return None
     pads = []
     for (lo, _), n, o, k, dl in zip(geometry.pads, spatial, out, geometry.kernel, geometry.dilation):
