@@ -28,6 +28,15 @@ def _make_window(window_fn, win_length, wkwargs):
     return window_fn(win_length) if wkwargs is None else window_fn(win_length, **wkwargs)
 
 
+def _set_framing(module, n_fft, win_length, hop_length, window_fn, wkwargs):
+    """The STFT transforms' framing with torchaudio's defaults: ``n_fft``, ``win_length`` (``n_fft``),
+    ``hop_length`` (``win_length // 2``) and the ``window`` buffer."""
+    module.n_fft = n_fft
+    module.win_length = win_length if win_length is not None else n_fft
+    module.hop_length = hop_length if hop_length is not None else module.win_length // 2
+    module.register_buffer("window", _make_window(window_fn, module.win_length, wkwargs))
+
+
 def _check_dct_type(name, dct_type):
     if dct_type != 2:
         raise ValueError(f"{name}: DCT type not supported: {dct_type} (only dct_type=2 is)")
@@ -49,10 +58,7 @@ class Spectrogram(nn.Module):
                  normalized=False, wkwargs=None, center=True, pad_mode="reflect", onesided=True,
                  return_complex=None):
         super().__init__()
-        self.n_fft = n_fft
-        self.win_length = win_length if win_length is not None else n_fft
-        self.hop_length = hop_length if hop_length is not None else self.win_length // 2
-        self.register_buffer("window", _make_window(window_fn, self.win_length, wkwargs))
+        _set_framing(self, n_fft, win_length, hop_length, window_fn, wkwargs)
         self.pad = pad
         self.power = power
         self.normalized = normalized
@@ -81,10 +87,7 @@ class InverseSpectrogram(nn.Module):
     def __init__(self, n_fft=400, win_length=None, hop_length=None, pad=0, window_fn=ember.hann_window,
                  normalized=False, wkwargs=None, center=True, pad_mode="reflect", onesided=True):
         super().__init__()
-        self.n_fft = n_fft
-        self.win_length = win_length if win_length is not None else n_fft
-        self.hop_length = hop_length if hop_length is not None else self.win_length // 2
-        self.register_buffer("window", _make_window(window_fn, self.win_length, wkwargs))
+        _set_framing(self, n_fft, win_length, hop_length, window_fn, wkwargs)
         self.pad = pad
         self.normalized = normalized
         self.center = center
@@ -109,11 +112,8 @@ class GriffinLim(nn.Module):
         super().__init__()
         if not 0 <= momentum < 1:
             raise ValueError(f"GriffinLim: momentum must be in the range [0, 1), got {momentum}")
-        self.n_fft = n_fft
+        _set_framing(self, n_fft, win_length, hop_length, window_fn, wkwargs)
         self.n_iter = n_iter
-        self.win_length = win_length if win_length is not None else n_fft
-        self.hop_length = hop_length if hop_length is not None else self.win_length // 2
-        self.register_buffer("window", _make_window(window_fn, self.win_length, wkwargs))
         self.length = length
         self.power = power
         self.momentum = momentum
@@ -327,10 +327,7 @@ class SpectralCentroid(nn.Module):
                  wkwargs=None):
         super().__init__()
         self.sample_rate = sample_rate
-        self.n_fft = n_fft
-        self.win_length = win_length if win_length is not None else n_fft
-        self.hop_length = hop_length if hop_length is not None else self.win_length // 2
-        self.register_buffer("window", _make_window(window_fn, self.win_length, wkwargs))
+        _set_framing(self, n_fft, win_length, hop_length, window_fn, wkwargs)
         self.pad = pad
 
     def forward(self, waveform):
